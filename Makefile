@@ -1,0 +1,55 @@
+# Walloon Matchmaker: `make run` serves the app on its embedded defaults; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app matchmaker
+HOST ?= 127.0.0.1
+PORT ?= 5000
+SECRET = MATCHMAKER_SECRET_KEY=$${MATCHMAKER_SECRET_KEY:-$$(cat instance/secret_key)}
+
+.PHONY: run test install install-dev translations messages lint db clean
+
+run: install translations db
+	$(SECRET) $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-dev translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+
+db: install translations instance/secret_key
+	$(SECRET) $(FLASK) db upgrade
+	$(SECRET) $(FLASK) seed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+translations: install
+	$(VENV)/bin/pybabel compile -d matchmaker/translations
+
+# After changing user-facing text: refresh the catalogs, then translate the new French entries.
+messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o matchmaker/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations \
+		--no-location --width 100
+
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache test-artifacts

@@ -1,0 +1,35 @@
+"""Walloon Matchmaker: investor inquiries matched to Wallonia's organizations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, commands.
+
+    Flask is imported here, not at module level, so that the pure matching engine
+    (matchmaker.matching) can be used without the web stack.
+    """
+    from flask import Flask
+
+    from matchmaker import cli, database, errors, i18n, labels, templating
+    from matchmaker.config import load_config
+    from matchmaker.extensions import csrf
+    from matchmaker.public.views import bp as public_bp
+
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    load_config(app, config)
+    database.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    labels.init_app(app)
+    templating.init_app(app)
+    app.register_blueprint(public_bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

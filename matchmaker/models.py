@@ -1,0 +1,244 @@
+"""The data model: organizations, inquiries and their matches, staff, activity, outbox."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matchmaker.extensions import db
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class TagSet(sa.TypeDecorator):
+    """A set of vocabulary tags stored as ';a;b;' text, so a tag filter is a plain LIKE."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, length: int = 400) -> None:
+        super().__init__(length)
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        tags = sorted({str(tag) for tag in value})
+        return ";" + ";".join(tags) + ";" if tags else ""
+
+    def process_result_value(self, value: str | None, dialect: Any) -> tuple[str, ...]:
+        return tuple(tag for tag in (value or "").split(";") if tag)
+
+
+def has_tag(column: Any, tag: str) -> sa.ColumnElement[bool]:
+    """SQL condition: the TagSet column contains tag."""
+    return sa.type_coerce(column, sa.String).like(f"%;{tag};%")
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Organization(Timestamped, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    sectors: Mapped[tuple[str, ...]] = mapped_column(TagSet, default=())
+    offers: Mapped[tuple[str, ...]] = mapped_column(TagSet, default=())
+    city: Mapped[str] = mapped_column(sa.String(120), default="")
+    province: Mapped[str] = mapped_column(sa.String(40), index=True)
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    founded: Mapped[int | None]
+    size: Mapped[str] = mapped_column(sa.String(20), default="")
+    lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    keywords: Mapped[tuple[str, ...]] = mapped_column(TagSet(2000), default=())
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    active: Mapped[bool] = mapped_column(default=True, index=True)
+
+
+class DirectoryState(db.Model):
+    """One row: the directory version, bumped by every change to the organizations."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Role(enum.StrEnum):
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class Status(enum.StrEnum):
+    NEW = "new"
+    QUALIFIED = "qualified"
+    INTRODUCED = "introduced"
+    IN_DISCUSSION = "in_discussion"
+    WON = "won"
+    LOST = "lost"
+    NOT_RELEVANT = "not_relevant"
+    SPAM = "spam"
+
+
+class Verdict(enum.StrEnum):
+    RELEVANT = "relevant"
+    NOT_RELEVANT = "not_relevant"
+
+
+class User(Timestamped, db.Model):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(10), default=Role.STAFF)
+    sectors: Mapped[tuple[str, ...]] = mapped_column(TagSet, default=())
+    countries: Mapped[tuple[str, ...]] = mapped_column(TagSet, default=())
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def new_reference() -> str:
+    """An unguessable token for the investor's result page."""
+    return secrets.token_urlsafe(24)
+
+
+def new_code() -> str:
+    """A short reference a person can read out: WM-XXXXXX, no look-alike letters."""
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "WM-" + "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+class Inquiry(Timestamped, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_reference)
+    code: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_code)
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Who
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    organization: Mapped[str] = mapped_column(sa.String(200), index=True)
+    role: Mapped[str] = mapped_column(sa.String(200), default="")
+    country: Mapped[str] = mapped_column(sa.String(2), index=True)
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    # What
+    investor_type: Mapped[str] = mapped_column(sa.String(40))
+    sectors: Mapped[tuple[str, ...]] = mapped_column(TagSet, default=())
+    offers: Mapped[tuple[str, ...]] = mapped_column(TagSet, default=())
+    interests: Mapped[str] = mapped_column(sa.Text)
+    budget: Mapped[str] = mapped_column(sa.String(40), default="")
+    horizon: Mapped[str] = mapped_column(sa.String(40), default="")
+    lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+    # Consent
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_version: Mapped[str] = mapped_column(sa.String(20))
+    share_consent: Mapped[bool] = mapped_column(default=False)
+    # Workflow
+    status: Mapped[str] = mapped_column(sa.String(20), default=Status.NEW)
+    lost_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"), index=True)
+    needs_ranking: Mapped[bool] = mapped_column(default=False, index=True)
+    last_staff_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)
+
+    assignee: Mapped[User | None] = relationship()
+    matches: Mapped[list[Match]] = relationship(
+        back_populates="inquiry", cascade="all, delete-orphan", order_by="Match.rank"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (sa.Index("ix_inquiry_status_created_at", "status", "created_at"),)
+
+
+class Match(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("inquiry.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    rank: Mapped[int]
+    score: Mapped[float]
+    explanation: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    engine_version: Mapped[str] = mapped_column(sa.String(40), default="")
+    directory_version: Mapped[int] = mapped_column(default=0)
+    source: Mapped[str] = mapped_column(sa.String(10), default="engine")  # engine | staff
+    verdict: Mapped[str | None] = mapped_column(sa.String(20))
+    pinned: Mapped[bool] = mapped_column(default=False)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set on re-rank
+    introduced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="matches")
+    organization: Mapped[Organization] = relationship()
+
+
+class Activity(db.Model):
+    """Append-only trail of what happened to an inquiry, and who did it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("inquiry.id", ondelete="SET NULL"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()
+
+
+class OutboxMessage(db.Model):
+    """A mail to send, written in the same transaction as the change that causes it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("inquiry.id", ondelete="SET NULL"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[str | None] = mapped_column(sa.String(64))
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,95 @@
+"""Shared fixtures: an app on a fresh database (SQLite, or PostgreSQL when configured)."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from matchmaker import create_app
+from matchmaker.extensions import db
+from matchmaker.services import directory
+
+POSTGRES_URL_VARIABLE = "MATCHMAKER_TEST_DATABASE_URL"
+
+
+def skip_unless_available(available: bool, reason: str) -> None:
+    """Skip a test whose real service is missing here; in CI (which provides them all) fail."""
+    if available:
+        return
+    if os.environ.get("MATCHMAKER_TEST_REQUIRE_SERVICES"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def postgres_url() -> str:
+    """The PostgreSQL test database, or a skip that says how to enable it."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE, "")
+    skip_unless_available(
+        url.startswith("postgresql"),
+        f"set {POSTGRES_URL_VARIABLE}=postgresql://... to run the PostgreSQL tests",
+    )
+    return url
+
+
+def reset_database(url: str) -> None:
+    """Drop every table (and the migration stamp) so a test starts from an empty database."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        metadata = sa.MetaData()
+        metadata.reflect(connection)
+        metadata.drop_all(connection)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database; parametrize with ["sqlite", "postgresql"] (indirect) to run on both."""
+    if request.param == "postgresql":
+        url = postgres_url()
+        reset_database(url)
+        yield url
+        reset_database(url)
+    else:
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def seeded(app: Flask) -> Flask:
+    """The app with the shipped directory loaded."""
+    with app.app_context():
+        directory.apply_import(
+            directory.plan_import(directory.parse_csv(directory.shipped_directory()))
+        )
+        db.session.commit()
+    return app

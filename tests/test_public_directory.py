@@ -1,0 +1,77 @@
+"""The public pages: home, the directory list with search and filters, detail, languages."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def result_count(html: str) -> str:
+    return re.search(r'class="result-count"[^>]*>\s*(.*?)\s*<', html, re.S).group(1)
+
+
+def card_names(html: str) -> list[str]:
+    return re.findall(r'<h2><a href="/organizations/[^"]+">(.*?)</a></h2>', html)
+
+
+def test_home_says_what_the_service_is(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Find your partners in Wallonia" in html
+    assert "145 Walloon organizations described in our directory." in html
+
+
+def test_directory_lists_seeded_organizations_twenty_per_page(client):
+    html = client.get("/organizations").get_data(as_text=True)
+    assert result_count(html) == "145 organizations"
+    assert len(card_names(html)) == 20
+    assert "Page 1 of 8" in html
+    last = client.get("/organizations?page=8").get_data(as_text=True)
+    assert len(card_names(last)) == 5
+
+
+def test_search_filters_and_pagination_keep_each_other(client):
+    html = client.get("/organizations?q=satellite&sector=aerospace").get_data(as_text=True)
+    names = card_names(html)
+    assert "Aerospacelab" in names
+    assert all(name != "AGC Glass Europe" for name in names)
+    by_province = client.get("/organizations?sector=life-sciences&province=Namur")
+    assert "Page" not in result_count(by_province.get_data(as_text=True))
+    page_two = client.get("/organizations?sector=life-sciences&page=2").get_data(as_text=True)
+    assert 'href="/organizations?sector=life-sciences&amp;page=3"' in page_two
+
+
+def test_search_treats_wildcards_literally(client):
+    html = client.get("/organizations?q=%25%25").get_data(as_text=True)
+    assert result_count(html) == "0 organizations"
+    assert "No organization matches this search." in html
+
+
+def test_unknown_filter_value_is_ignored_not_an_error(client):
+    response = client.get("/organizations?sector=crypto")
+    assert response.status_code == 200
+    assert result_count(response.get_data(as_text=True)) == "145 organizations"
+
+
+def test_detail_page_shows_the_profile(client):
+    html = client.get("/organizations/aerospacelab").get_data(as_text=True)
+    assert "<h1>Aerospacelab</h1>" in html
+    assert "Mont-Saint-Guibert" in html and "https://www.aerospacelab.com" in html
+    assert client.get("/organizations/no-such-org").status_code == 404
+
+
+def test_french_is_chosen_from_the_browser_and_can_be_switched(client):
+    html = client.get("/organizations", headers={"Accept-Language": "fr-BE,fr;q=0.9"}).text
+    assert '<html lang="fr">' in html
+    assert "Répertoire des organisations wallonnes" in html
+    assert "145 organisations" in html
+    response = client.get("/language/en?next=/organizations%3Fq%3Dbio")
+    assert response.headers["Location"] == "/organizations?q=bio"
+    html = client.get("/organizations", headers={"Accept-Language": "fr"}).text
+    assert "Directory of Walloon organizations" in html, "the chosen language is remembered"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "javascript:x"])
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.get("/language/fr", query_string={"next": target})
+    assert response.headers["Location"] == "/"
