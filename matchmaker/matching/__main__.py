@@ -1,0 +1,114 @@
+"""Command line: `rank` queries against a directory CSV, or `evaluate` on labelled queries."""
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from matchmaker.matching.evaluate import Baseline, Labelled, engine_ranker, evaluate, format_report
+from matchmaker.matching.index import Query, build_index, load_orgs_csv
+
+
+class InputError(Exception):
+    """An input file is missing or malformed."""
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """The JSON objects of a JSONL file, one per non-blank line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read {path}: {error}") from error
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from error
+        if not isinstance(record, dict) or "id" not in record or "text" not in record:
+            raise InputError(f'{path}:{number}: expected an object with "id" and "text"')
+        records.append(record)
+    return records
+
+
+def read_orgs(path: Path):
+    """The organizations of a directory CSV, or InputError."""
+    try:
+        docs = load_orgs_csv(path)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise InputError(f"cannot read {path}: {error}") from error
+    if not docs:
+        raise InputError(f"{path}: no organizations")
+    return docs
+
+
+def to_query(record: dict) -> Query:
+    """A Query from a JSONL record; keys other than text, sectors, offers, lang are ignored."""
+    return Query(
+        text=str(record["text"] or ""),
+        sectors=tuple(record.get("sectors") or ()),
+        offers=tuple(record.get("offers") or ()),
+        lang=record.get("lang"),
+    )
+
+
+def rank_command(args: argparse.Namespace) -> None:
+    """Write one JSON line per query: its id and ranking, or an error for that query."""
+    records = read_jsonl(args.queries)
+    index = build_index(read_orgs(args.orgs))
+    for record in records:
+        line: dict = {"id": record["id"], "ranking": []}
+        try:
+            ranked = index.rank(to_query(record), top=args.top)
+        except ValueError as error:
+            line["error"] = str(error)
+        else:
+            line["ranking"] = [
+                {"slug": r.slug, "score": r.score, "reasons": list(r.reasons)} for r in ranked
+            ]
+        print(json.dumps(line, ensure_ascii=False))
+
+
+def evaluate_command(args: argparse.Namespace) -> None:
+    """Print nDCG@10, MRR and recall@10 for the engine and the baseline, overall and per lang."""
+    records = read_jsonl(args.queries)
+    try:
+        labelled = [Labelled.from_json(record) for record in records]
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise InputError(f'{args.queries}: every line needs "relevant" {{slug: grade}}') from error
+    docs = read_orgs(args.orgs)
+    results = evaluate(
+        {"engine": engine_ranker(build_index(docs)), "baseline": Baseline(docs).rank}, labelled
+    )
+    counts = Counter(item.query.lang or "?" for item in labelled)
+    counts["all"] = len(labelled)
+    print(format_report(results, counts))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; exit status 2 on a bad input file."""
+    parser = argparse.ArgumentParser(prog="python -m matchmaker.matching", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    rank = commands.add_parser("rank", help="rank organizations for each query (JSON lines)")
+    rank.add_argument("--top", type=int, default=10, help="results per query (default 10)")
+    rank.set_defaults(run=rank_command)
+    check = commands.add_parser("evaluate", help="metrics on labelled queries vs the baseline")
+    check.set_defaults(run=evaluate_command)
+    for command in (rank, check):
+        command.add_argument("--orgs", type=Path, required=True, help="directory CSV")
+        command.add_argument("--queries", type=Path, required=True, help="queries JSONL")
+    args = parser.parse_args(argv)
+    try:
+        args.run(args)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,278 @@
+"""The TF-IDF index: analysing profiles and queries, the fit, and ranking with facets."""
+
+import csv
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+from matchmaker.matching.explain import Ranked, top_terms
+from matchmaker.matching.glossary import default_glossary
+from matchmaker.matching.text import guess_lang, stems, tokens
+from matchmaker.taxonomy import OFFERS, SECTORS
+
+ENGINE_VERSION = "tfidf-1"
+
+# How much one occurrence of a word counts in each field of a profile, before the sublinear tf.
+FIELD_WEIGHTS = {"name": 2.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
+# Facet blending: score = (text + SECTOR_WEIGHT * share of the chosen sectors the organization
+# has + OFFER_WEIGHT * share of the chosen offers it has) / (1 + the weights of chosen facets).
+SECTOR_WEIGHT = 0.10
+OFFER_WEIGHT = 0.10
+
+
+REQUIRED_COLUMNS = frozenset({"slug", "name", "description"})
+
+
+class EmptyQueryError(ValueError):
+    """The query has no words to search for."""
+
+
+@dataclass(frozen=True)
+class OrgDoc:
+    """An organization's profile as the engine sees it."""
+
+    slug: str
+    name: str
+    kind: str
+    sectors: tuple[str, ...]
+    offers: tuple[str, ...]
+    description: str
+    keywords: tuple[str, ...]
+    city: str = ""
+    province: str = ""
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Query:
+    """An investor's inquiry: free text plus the sectors and engagement types they ticked.
+
+    `lang` ("en" or "fr") is a hint used only when the text itself does not tell.
+    """
+
+    text: str
+    sectors: tuple[str, ...] = ()
+    offers: tuple[str, ...] = ()
+    lang: str | None = None
+
+
+def _fields(doc: OrgDoc) -> dict[str, tuple[str, str]]:
+    """Each weighted field of a profile as (text, language)."""
+    tags = " ".join((doc.kind, *doc.sectors, *doc.offers)).replace("-", " ")
+    keywords = "; ".join(doc.keywords)
+    return {
+        "name": (doc.name, guess_lang(doc.name, doc.lang)),
+        "keywords": (keywords, guess_lang(keywords, "en")),
+        "tags": (tags, "en"),
+        "description": (doc.description, guess_lang(doc.description, doc.lang)),
+    }
+
+
+def analyse(field: tuple[str, str]) -> list[str]:
+    """The features of a (text, language) pair: normalised words plus glossary concepts."""
+    words = stems(*field)
+    return words + [concept for _, _, concept in default_glossary().find(words)]
+
+
+def analyse_query(text: str, lang: str) -> list[tuple[str, str]]:
+    """Each feature occurrence of a query with the words that produced it, as the user wrote them.
+
+    A word inside a glossary phrase is shown as the whole phrase ("cell therapy", not "cell").
+    """
+    found = tokens(text, lang)
+    words = [token.stem for token in found]
+    phrases = default_glossary().find(words)
+    spans = [(i, i + 1) for i in range(len(found))]  # each word's widest enclosing phrase
+    for first, end, _ in phrases:
+        for i in range(first, end):
+            if end - first > spans[i][1] - spans[i][0]:
+                spans[i] = (first, end)
+
+    def surface(first: int, end: int) -> str:
+        return " ".join(text[found[first].start : found[end - 1].end].split())
+
+    return [(word, surface(*spans[i])) for i, word in enumerate(words)] + [
+        (concept, surface(first, end)) for first, end, concept in phrases
+    ]
+
+
+def _mask(values: Sequence[str], vocabulary: Sequence[str]) -> int:
+    return sum(1 << vocabulary.index(value) for value in values if value in vocabulary)
+
+
+class Index:
+    """A fitted, immutable index of organization profiles; `rank` scores one query."""
+
+    def __init__(self, docs: Sequence[OrgDoc]) -> None:
+        self._docs = tuple(sorted(docs, key=lambda doc: doc.slug))
+        slugs = [doc.slug for doc in self._docs]
+        if len(set(slugs)) != len(slugs):
+            raise ValueError("duplicate organization slugs")
+        self._slugs = np.array(slugs, dtype=object)
+        counts = self._fit_counts()
+        self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+        matrix = self._tfidf.transform(counts).astype(np.float32)
+        # features x organizations: a row is a posting list, so a query touches only its words
+        self._postings = sp.csr_matrix(matrix.T)
+        self._postings.sort_indices()
+        self._idf = self._tfidf.idf_
+        self._sector_masks = np.array([_mask(d.sectors, SECTORS) for d in self._docs], np.int32)
+        self._offer_masks = np.array([_mask(d.offers, OFFERS) for d in self._docs], np.int32)
+
+    def _fit_counts(self) -> sp.csr_matrix:
+        """Field-weighted term counts, one row per organization."""
+        names = list(FIELD_WEIGHTS)
+        fields = [_fields(doc)[name] for name in names for doc in self._docs]
+        self._vectorizer = CountVectorizer(analyzer=analyse, dtype=np.float64)
+        stacked = self._vectorizer.fit_transform(fields).tocsr()
+        n = len(self._docs)
+        return sum(
+            FIELD_WEIGHTS[name] * stacked[i * n : (i + 1) * n] for i, name in enumerate(names)
+        )
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def rank(self, query: Query, top: int = 10) -> tuple[Ranked, ...]:
+        """The best `top` organizations for the query, best first; ties go by slug."""
+        sectors = _checked(query.sectors, SECTORS, "sector")
+        offers = _checked(query.offers, OFFERS, "engagement type")
+        occurrences = analyse_query(query.text, guess_lang(query.text, query.lang or "en"))
+        if not occurrences:
+            raise EmptyQueryError(
+                "the query has no words to search for: describe what you are looking for"
+            )
+        columns, weights, phrases = self._vectorise(occurrences)
+        scores = self._blend(self._text_scores(columns, weights), sectors, offers)
+        return tuple(
+            self._explain(i, float(scores[i]), columns, weights, phrases, sectors, offers)
+            for i in _top(scores, top)
+        )
+
+    def _vectorise(
+        self, occurrences: list[tuple[str, str]]
+    ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
+        """The query's known feature columns, their l2-normalised tf-idf weights and phrases."""
+        vocabulary = self._vectorizer.vocabulary_
+        counts: dict[int, int] = {}
+        phrases: dict[int, str] = {}
+        for feature, phrase in occurrences:
+            column = vocabulary.get(feature)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+                phrases.setdefault(column, phrase)
+        columns = np.array(sorted(counts), dtype=np.int64)
+        weights = np.array([1.0 + math.log(counts[c]) for c in columns]) * self._idf[columns]
+        norm = np.linalg.norm(weights)
+        return columns, (weights / norm if norm else weights).astype(np.float32), phrases
+
+    def _text_scores(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query with every profile: one sparse product."""
+        if not len(columns):
+            return np.zeros(len(self._docs), np.float32)
+        n_features = self._postings.shape[0]
+        query = sp.csr_matrix(
+            (weights, columns, [0, len(columns)]), shape=(1, n_features), dtype=np.float32
+        )
+        return (query @ self._postings).toarray().ravel()
+
+    def _blend(self, scores: np.ndarray, sectors: int, offers: int) -> np.ndarray:
+        """Add the facet shares; with no facet chosen the text score is left as it is."""
+        total = 1.0
+        if sectors:
+            share = np.bitwise_count(self._sector_masks & sectors) / sectors.bit_count()
+            scores = scores + SECTOR_WEIGHT * share
+            total += SECTOR_WEIGHT
+        if offers:
+            share = np.bitwise_count(self._offer_masks & offers) / offers.bit_count()
+            scores = scores + OFFER_WEIGHT * share
+            total += OFFER_WEIGHT
+        return np.clip(scores / total, 0.0, 1.0)
+
+    def _explain(
+        self,
+        i: int,
+        score: float,
+        columns: np.ndarray,
+        weights: np.ndarray,
+        phrases: dict[int, str],
+        sectors: int,
+        offers: int,
+    ) -> Ranked:
+        """The Ranked result for organization `i`, with the query phrases that scored for it."""
+        contributions: dict[str, float] = {}
+        for column, weight in zip(columns, weights, strict=True):
+            start, end = self._postings.indptr[column], self._postings.indptr[column + 1]
+            at = start + np.searchsorted(self._postings.indices[start:end], i)
+            if at < end and self._postings.indices[at] == i:
+                phrase = phrases[column]
+                share = float(weight * self._postings.data[at])
+                contributions[phrase] = contributions.get(phrase, 0.0) + share
+        doc = self._docs[i]
+        return Ranked(
+            slug=doc.slug,
+            score=round(score, 6),
+            terms=top_terms(contributions),
+            sectors=tuple(s for s in doc.sectors if s in _unmask(sectors, SECTORS)),
+            offers=tuple(o for o in doc.offers if o in _unmask(offers, OFFERS)),
+        )
+
+
+def _unmask(mask: int, vocabulary: Sequence[str]) -> tuple[str, ...]:
+    return tuple(value for bit, value in enumerate(vocabulary) if mask >> bit & 1)
+
+
+def _checked(values: Sequence[str], allowed: Sequence[str], what: str) -> int:
+    """The bitmask of chosen facet values; an unknown value is an error."""
+    for value in values:
+        if value not in allowed:
+            raise ValueError(f"unknown {what}: {value!r}")
+    return _mask(values, allowed)
+
+
+def _top(scores: np.ndarray, top: int) -> np.ndarray:
+    """Indices of the `top` best positive scores, best first, ties by index (= by slug)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > top:
+        threshold = np.partition(scores[positive], len(positive) - top)[len(positive) - top]
+        positive = positive[scores[positive] >= threshold]
+    order = np.lexsort((positive, -scores[positive]))
+    return positive[order][:top]
+
+
+def build_index(docs: Sequence[OrgDoc]) -> Index:
+    """Fit an index over the directory; do it once per directory version."""
+    return Index(docs)
+
+
+def load_orgs_csv(path: str | Path) -> list[OrgDoc]:
+    """Read a directory CSV (the columns of data/organizations.csv) without validation."""
+
+    def split(value: str | None) -> tuple[str, ...]:
+        return tuple(part.strip() for part in (value or "").split(";") if part.strip())
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = REQUIRED_COLUMNS - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"missing columns: {', '.join(sorted(missing))}")
+        return [
+            OrgDoc(
+                slug=row["slug"],
+                name=row["name"] or "",
+                kind=row.get("kind") or "",
+                sectors=split(row.get("sectors")),
+                offers=split(row.get("offers")),
+                description=row["description"] or "",
+                keywords=split(row.get("keywords")),
+                city=row.get("city") or "",
+                province=row.get("province") or "",
+                lang=row.get("lang") or "en",
+            )
+            for row in reader
+        ]
