@@ -9,8 +9,9 @@ SECRET = MATCHMAKER_SECRET_KEY=$${MATCHMAKER_SECRET_KEY:-$$(cat instance/secret_
 
 .PHONY: run test install install-dev translations messages lint db clean
 
+# Plain http on the loopback address: the session cookie cannot be marked Secure here.
 run: install translations db
-	$(SECRET) $(FLASK) run --host $(HOST) --port $(PORT)
+	$(SECRET) MATCHMAKER_SESSION_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev translations
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -45,7 +46,7 @@ messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o matchmaker/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations \
-		--no-location --width 100
+		--no-fuzzy-matching --width 100
 
 instance/secret_key:
 	mkdir -p instance

@@ -19,17 +19,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from matchmaker import cli, database, errors, i18n, labels, templating
     from matchmaker.config import load_config
-    from matchmaker.extensions import csrf
+    from matchmaker.extensions import csrf, login_manager
     from matchmaker.public.views import bp as public_bp
+    from matchmaker.staff import bp as staff_bp
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     load_config(app, config)
     database.init_app(app)
     csrf.init_app(app)
+    login_manager.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     templating.init_app(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -1,4 +1,4 @@
-"""Flask commands: seed the directory, import and export it."""
+"""Flask commands: seed the directory, import and export it, manage staff accounts."""
 
 import sys
 from pathlib import Path
@@ -8,14 +8,17 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from matchmaker.extensions import db
-from matchmaker.services import directory
+from matchmaker.models import Role, User
+from matchmaker.services import accounts, directory
 
 directory_cli = AppGroup("directory", help="Keep the directory of organizations.")
+users_cli = AppGroup("users", help="Manage staff accounts.")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(directory_cli)
+    app.cli.add_command(users_cli)
 
 
 @click.command()
@@ -71,3 +74,45 @@ def _plan(data: bytes) -> directory.ImportPlan:
             f"Nothing was imported: {len(plan.errors)} rows have errors. Fix them and try again."
         )
     return plan
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="The staff member's email, used to sign in.")
+@click.option("--name", default="", help="Their full name (defaults to the email).")
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.STAFF.value)
+@click.password_option(
+    envvar="MATCHMAKER_NEW_USER_PASSWORD",
+    help=f"At least {accounts.MIN_PASSWORD_LENGTH} characters; prompted when not given "
+    "(or read from MATCHMAKER_NEW_USER_PASSWORD).",
+)
+def create_user(email: str, name: str, role: str, password: str) -> None:
+    """Create a staff or admin account."""
+    try:
+        user = accounts.create_user(email, name, password, role)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} account {user.email}.")
+
+
+@users_cli.command("list")
+def list_users() -> None:
+    """List staff accounts."""
+    users = db.session.scalars(db.select(User).order_by(User.email)).all()
+    if not users:
+        click.echo("No accounts yet: create one with `flask --app matchmaker users create`.")
+    for user in users:
+        state = "active" if user.active else "deactivated"
+        click.echo(f"{user.email}\t{user.role}\t{state}\t{user.name}")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_user(email: str) -> None:
+    """Deactivate an account and end its sessions at once."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    accounts.deactivate(user)
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}; their sessions have ended.")

@@ -17,6 +17,27 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "fr"],
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+    # Mail: with no SMTP host, messages stay in the outbox, readable in the back office.
+    "SMTP_HOST": "",
+    "SMTP_PORT": 587,
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": True,
+    "SMTP_TIMEOUT": 30,
+    "MAIL_FROM": "",  # empty: "Walloon Matchmaker <no-reply@host of BASE_URL>"
+    "STAFF_INBOX": "leads@matchmaker.invalid",  # leads nobody covers; set it in production
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    "OUTBOX_BACKOFF_SECONDS": 60,  # first retry; doubles each attempt
+    "OUTBOX_BACKOFF_MAX_SECONDS": 6 * 3600,
+    "OUTBOX_CLAIM_SECONDS": 300,  # a relay's lease on a message it is sending
+    "OUTBOX_SEND_AFTER_COMMIT": True,  # try an immediate delivery in the background
+    "STAFF_IDLE_TIMEOUT_MINUTES": 60,
+    "SESSION_COOKIE_SECURE": None,  # None: secure except in debug and testing
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
 }
 
 
@@ -31,6 +52,8 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     _check_secret_key(app)
 
 

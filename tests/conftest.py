@@ -11,7 +11,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from matchmaker import create_app
 from matchmaker.extensions import db
-from matchmaker.services import directory
+from matchmaker.models import User
+from matchmaker.services import accounts, directory
 
 POSTGRES_URL_VARIABLE = "MATCHMAKER_TEST_DATABASE_URL"
 
@@ -93,3 +94,42 @@ def seeded(app: Flask) -> Flask:
         )
         db.session.commit()
     return app
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    """Create a staff account: make_user("ann@agency.be", role="admin", sectors=("energy",))."""
+
+    def make(email: str = "staff@agency.be", role: str = "staff", **fields) -> User:
+        with app.app_context():
+            user = accounts.create_user(email, fields.pop("name", ""), PASSWORD, role)
+            for name, value in fields.items():
+                setattr(user, name, value)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):
+    """Sign in through the real form; returns the response (not followed)."""
+    return client.post("/staff/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def staff_client(client: FlaskClient, make_user) -> FlaskClient:
+    """A client signed in as a staff member (staff@agency.be)."""
+    login(client, make_user().email)
+    return client
+
+
+@pytest.fixture
+def admin_client(client: FlaskClient, make_user) -> FlaskClient:
+    """A client signed in as an admin (admin@agency.be)."""
+    login(client, make_user("admin@agency.be", role="admin").email)
+    return client

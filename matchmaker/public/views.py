@@ -1,12 +1,11 @@
 """The public site: home, the directory of organizations, the language switch."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from matchmaker.extensions import db
 from matchmaker.i18n import LANG_COOKIE
 from matchmaker.public.forms import DirectorySearchForm
+from matchmaker.security import safe_next_path
 from matchmaker.services import directory
 
 bp = Blueprint("public", __name__)
@@ -46,14 +45,7 @@ def set_language(lang: str):
     """Remember the visitor's language and go back to the page they were on."""
     if lang not in current_app.config["LANGUAGES"]:
         lang = current_app.config["BABEL_DEFAULT_LOCALE"]
-    response = redirect(_local_path(request.args.get("next", "")))
+    response = redirect(safe_next_path(request.args.get("next")))
     response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", httponly=True)
     return response
 
-
-def _local_path(target: str) -> str:
-    """target if it is a path on this site, else the home page (no open redirect)."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    return target

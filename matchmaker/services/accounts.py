@@ -1,0 +1,123 @@
+"""Staff accounts: password hashing, sign-in with a lockout shared by every worker, sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from matchmaker.extensions import db
+from matchmaker.models import Role, User, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+# Argon2id at OWASP's recommended strength (19 MiB, 2 iterations, 1 lane) or stronger.
+hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+_DUMMY_HASH = hasher.hash("dummy password to spend the same time on unknown accounts")
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message says why."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    locked: bool = False
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    return hasher.hash(password)
+
+
+def create_user(email: str, name: str, password: str, role: str = Role.STAFF) -> User:
+    """Add a staff account (no commit)."""
+    email = normalize_email(email)
+    if role not in set(Role):
+        raise AccountError(f"The role must be one of: {', '.join(Role)}.")
+    if find_user(email):
+        raise AccountError(f"An account for {email} already exists.")
+    user = User(email=email, name=name.strip() or email, password_hash=hash_password(password),
+                role=role)  # fmt: skip
+    db.session.add(user)
+    return user
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> SignIn:
+    """Check a sign-in attempt and record it; commits, so the counter holds across workers.
+
+    Unknown accounts, wrong passwords and locked accounts look the same from outside;
+    `locked` only lets the caller log the lockout.
+    """
+    user = find_user(email)
+    if user is None or not user.active:
+        _verify(_DUMMY_HASH, password)
+        return SignIn(None)
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        _verify(_DUMMY_HASH, password)
+        return SignIn(None, locked=True)
+    if not _verify(user.password_hash, password):
+        _record_failure(user)
+        db.session.commit()
+        return SignIn(None, locked=user.locked_until is not None)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    db.session.commit()
+    return SignIn(user)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _record_failure(user: User) -> None:
+    """Count the failure in one UPDATE, so concurrent attempts on several workers all count."""
+    db.session.execute(
+        sa.update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+    )
+    db.session.refresh(user)
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.locked_until = utcnow() + LOCKOUT
+        user.failed_logins = 0
+
+
+def deactivate(user: User) -> None:
+    """Refuse this user's sign-ins and end their sessions (no commit)."""
+    user.active = False
+    end_all_sessions(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session of this user, on every worker (no commit)."""
+    user.session_version = User.session_version + 1
+
+
+def user_for_session(token: str) -> User | None:
+    """The active user whose session version matches the cookie's (see User.get_id), if any."""
+    user_id, _, version = token.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

@@ -1,0 +1,157 @@
+"""Staff sign-in: permission boundaries, throttling, sessions ended on the server."""
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from matchmaker import create_app
+from matchmaker.extensions import db
+from matchmaker.models import User
+from matchmaker.services import accounts
+from matchmaker.staff import LAST_SEEN
+from tests.conftest import PASSWORD, login
+
+WRONG = "The email or password is not right"
+
+
+def user_row(app, email: str) -> User:
+    with app.app_context():
+        return db.session.scalars(sa.select(User).filter_by(email=email)).one()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/staff/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/login?next=/staff/"
+
+
+def test_sign_in_goes_to_the_requested_page_only_if_it_is_ours(client, make_user):
+    user = make_user()
+    response = client.post(
+        "/staff/login", data={"email": user.email, "password": PASSWORD, "next": "/staff/?x=1"}
+    )
+    assert response.headers["Location"] == "/staff/?x=1"
+    client.post("/staff/logout")
+    response = client.post(
+        "/staff/login",
+        data={"email": user.email, "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.headers["Location"] == "/staff/"
+
+
+def test_signed_in_staff_see_the_back_office_not_cached(staff_client):
+    response = staff_client.get("/staff/")
+    assert response.status_code == 200
+    assert "Signed in as staff@agency.be (staff)" in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_user_and_wrong_password_get_the_same_message(client, make_user):
+    make_user()
+    unknown = client.post("/staff/login", data={"email": "nobody@x.be", "password": "whatever1234"})
+    wrong = login(client, "staff@agency.be", "not the password")
+    assert unknown.status_code == wrong.status_code == 200
+    assert WRONG in unknown.text and WRONG in wrong.text
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(app, client, make_user):
+    make_user()
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        login(client, "staff@agency.be", "not the password")
+    assert user_row(app, "staff@agency.be").locked_until is not None
+    response = login(client, "staff@agency.be")
+    assert response.status_code == 200 and WRONG in response.text
+    assert client.get("/staff/").status_code == 302
+
+
+def test_lock_expires(app, client, make_user):
+    make_user(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+    assert login(client, "staff@agency.be").headers["Location"] == "/staff/"
+
+
+def test_failure_counter_is_shared_by_separate_workers(app, make_user):
+    """Two clients stand for two workers: the count lives in the database, not in a process."""
+    make_user()
+    first, second = app.test_client(), app.test_client()
+    for attempt in range(accounts.MAX_FAILED_LOGINS):
+        login(first if attempt % 2 else second, "staff@agency.be", "wrong password!")
+    assert user_row(app, "staff@agency.be").locked_until is not None
+
+
+def test_sign_out_ends_the_session_on_the_server(app, client, make_user):
+    make_user()
+    login(client, "staff@agency.be")
+    stolen_cookie = client.get_cookie("session").value
+    client.post("/staff/logout")
+    thief = app.test_client()
+    thief.set_cookie("session", stolen_cookie)
+    assert thief.get("/staff/").status_code == 302
+
+
+def test_deactivated_users_old_cookie_is_refused(app, staff_client):
+    with app.app_context():
+        accounts.deactivate(accounts.find_user("staff@agency.be"))
+        db.session.commit()
+    assert staff_client.get("/staff/").status_code == 302
+    assert login(staff_client, "staff@agency.be").status_code == 200
+
+
+def test_idle_session_times_out(app, staff_client):
+    with staff_client.session_transaction() as session:
+        idle = app.config["STAFF_IDLE_TIMEOUT_MINUTES"] * 60 + 5
+        session[LAST_SEEN] = datetime.now(UTC).timestamp() - idle
+    response = staff_client.get("/staff/", follow_redirects=True)
+    assert "signed out after a period of inactivity" in response.text
+
+
+def test_sign_in_starts_a_new_session(client, make_user):
+    make_user()
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client, "staff@agency.be")
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_passwords_are_stored_as_argon2id(app, make_user):
+    make_user()
+    assert user_row(app, "staff@agency.be").password_hash.startswith("$argon2id$")
+
+
+def test_users_create_command(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "--email", "Ann@Agency.be", "--role", "admin"],
+        env={"MATCHMAKER_NEW_USER_PASSWORD": "a long enough password"},
+    )
+    assert result.exit_code == 0, result.output
+    assert user_row(app, "ann@agency.be").role == "admin"
+    again = runner.invoke(
+        args=["users", "create", "--email", "ann@agency.be"],
+        env={"MATCHMAKER_NEW_USER_PASSWORD": "a long enough password"},
+    )
+    assert "already exists" in again.output
+
+
+def test_users_create_refuses_a_short_password(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "--email", "bob@agency.be"],
+        env={"MATCHMAKER_NEW_USER_PASSWORD": "short"},
+    )
+    assert result.exit_code != 0 and "at least 12 characters" in result.output
+    with app.app_context():
+        assert accounts.find_user("bob@agency.be") is None
+
+
+def test_users_deactivate_command(app, runner, make_user):
+    make_user()
+    result = runner.invoke(args=["users", "deactivate", "staff@agency.be"])
+    assert "Deactivated staff@agency.be" in result.output
+    assert user_row(app, "staff@agency.be").active is False
+
+
+def test_session_cookie_flags_outside_debug(monkeypatch):
+    monkeypatch.setenv("MATCHMAKER_SECRET_KEY", "s" * 40)
+    app = create_app({"DATABASE_URL": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
