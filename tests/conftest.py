@@ -27,13 +27,28 @@ def skip_unless_available(available: bool, reason: str) -> None:
 
 
 def postgres_url() -> str:
-    """The PostgreSQL test database, or a skip that says how to enable it."""
+    """The PostgreSQL server given for tests, or a skip that says how to enable it."""
     url = os.environ.get(POSTGRES_URL_VARIABLE, "")
     skip_unless_available(
         url.startswith("postgresql"),
         f"set {POSTGRES_URL_VARIABLE}=postgresql://... to run the PostgreSQL tests",
     )
     return url
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database of this test run's own on the PostgreSQL server, so runs never collide."""
+    server = sa.engine.make_url(postgres_url())
+    name = f"{server.database}_run_{os.getpid()}"
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield server.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def reset_database(url: str) -> None:
@@ -50,7 +65,7 @@ def reset_database(url: str) -> None:
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database; parametrize with ["sqlite", "postgresql"] (indirect) to run on both."""
     if request.param == "postgresql":
-        url = postgres_url()
+        url = request.getfixturevalue("postgres_database")
         reset_database(url)
         yield url
         reset_database(url)
