@@ -7,11 +7,16 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SECRET = MATCHMAKER_SECRET_KEY=$${MATCHMAKER_SECRET_KEY:-$$(cat instance/secret_key)}
 
-.PHONY: run test install install-dev translations messages lint db clean
+.PHONY: run serve test install install-dev install-prod translations messages lint audit db clean
 
 # Plain http on the loopback address: the session cookie cannot be marked Secure here.
 run: install translations db
 	$(SECRET) MATCHMAKER_SESSION_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production-style serving with gunicorn (set MATCHMAKER_SECRET_KEY and MATCHMAKER_DATABASE_URL).
+serve: install-prod translations
+	$(FLASK) db upgrade
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py 'matchmaker:create_app()'
 
 test: install-dev translations
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -19,12 +24,18 @@ test: install-dev translations
 lint: install-dev
 	$(VENV)/bin/ruff check .
 
+# Static security checks of our code and known vulnerabilities in the installed packages.
+audit: install-dev
+	$(VENV)/bin/bandit -q -r matchmaker -ll
+	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
+
 db: install translations instance/secret_key
 	$(SECRET) $(FLASK) db upgrade
 	$(SECRET) $(FLASK) seed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-prod: $(VENV)/.installed-prod
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +44,10 @@ $(VENV)/bin/python:
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e .
 	touch $@
+
+$(VENV)/.installed-prod: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -e '.[prod]'
+	touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -e '.[dev]'

@@ -17,7 +17,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from matchmaker import cli, database, errors, i18n, labels, templating
+    from matchmaker import cli, database, errors, health, i18n, labels, security, templating
     from matchmaker.config import load_config
     from matchmaker.extensions import csrf, login_manager
     from matchmaker.public.views import bp as public_bp
@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     load_config(app, config)
     database.init_app(app)
+    security.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
@@ -33,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(health.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

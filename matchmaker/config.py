@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PROXY_HOPS": 0,  # reverse proxies in front of the app that set X-Forwarded-*
+    "TRUSTED_HOSTS": None,  # e.g. ["matchmaker.example.be"]; None accepts any Host
 }
 
 

@@ -2,10 +2,11 @@
 
 from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(SecurityError, refuse_untrusted_host)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(Exception, render_unexpected_error)
 
@@ -31,3 +32,8 @@ def render_http_error(error: HTTPException):
 def render_unexpected_error(error: Exception):
     current_app.logger.error("Unhandled error", exc_info=error)
     return render_http_error(InternalServerError())
+
+
+def refuse_untrusted_host(error: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: no page can be built for it, so answer plainly."""
+    return "Bad request: this host is not served here.", 400, {"Content-Type": "text/plain"}
