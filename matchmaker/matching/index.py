@@ -18,11 +18,11 @@ from matchmaker.taxonomy import OFFERS, SECTORS
 ENGINE_VERSION = "tfidf-1"
 
 # How much one occurrence of a word counts in each field of a profile, before the sublinear tf.
-FIELD_WEIGHTS = {"name": 2.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
+FIELD_WEIGHTS = {"name": 3.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
 # Facet blending: score = (text + SECTOR_WEIGHT * share of the chosen sectors the organization
 # has + OFFER_WEIGHT * share of the chosen offers it has) / (1 + the weights of chosen facets).
-SECTOR_WEIGHT = 0.10
-OFFER_WEIGHT = 0.10
+SECTOR_WEIGHT = 0.05
+OFFER_WEIGHT = 0.05
 
 
 REQUIRED_COLUMNS = frozenset({"slug", "name", "description"})
@@ -94,9 +94,12 @@ def analyse_query(text: str, lang: str) -> list[tuple[str, str]]:
                 spans[i] = (first, end)
 
     def surface(first: int, end: int) -> str:
+        widest_first, widest_end = spans[first]
+        if widest_end >= end:
+            first, end = widest_first, widest_end
         return " ".join(text[found[first].start : found[end - 1].end].split())
 
-    return [(word, surface(*spans[i])) for i, word in enumerate(words)] + [
+    return [(word, surface(i, i + 1)) for i, word in enumerate(words)] + [
         (concept, surface(first, end)) for first, end, concept in phrases
     ]
 

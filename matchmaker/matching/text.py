@@ -201,7 +201,17 @@ FRENCH_STOP_WORDS = frozenset(
         "etc",
     ]
 )
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | FRENCH_STOP_WORDS
+# Words every inquiry uses and that tell nothing about whom to match in a Walloon directory.
+INQUIRY_WORDS = frozenset(
+    """
+    looking look seeking seek searching need needs want wants wish interested ideally possibly
+    partner partners partnering company companies based options opportunities belgian belgium
+    wallonia walloon europe european cherchons recherchons cherche souhaitons voulons besoin
+    partenaire partenaires entreprise entreprises societe belge belges belgique wallonie wallon
+    wallonne wallons europe europeen europeenne europeens europeennes basee
+    """.split()
+)
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | FRENCH_STOP_WORDS | INQUIRY_WORDS
 _ENGLISH_ONLY = frozenset(ENGLISH_STOP_WORDS) - FRENCH_STOP_WORDS
 _FRENCH_ONLY = FRENCH_STOP_WORDS - frozenset(ENGLISH_STOP_WORDS)
 _STEMMERS = {"en": snowballstemmer.stemmer("english"), "fr": snowballstemmer.stemmer("french")}
