@@ -1,6 +1,6 @@
 """Languages: English and French, chosen from the visitor's choice or the browser."""
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 from matchmaker.extensions import babel
@@ -16,7 +16,12 @@ def init_app(app: Flask) -> None:
 
 
 def select_locale() -> str | None:
-    """The language the visitor picked (remembered in a cookie), else the browser's best."""
+    """The language the visitor picked (remembered in a cookie), else the browser's best.
+
+    Outside a request (commands, the mail relay) None: the default language.
+    """
+    if not has_request_context():
+        return None
     languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:

@@ -152,6 +152,23 @@ def new_code() -> str:
     return "WM-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
+class DirectoryUpload(db.Model):
+    """A directory CSV uploaded in the back office, kept from its preview to its import.
+
+    In the database, so that the worker or host that applies it need not be the one that
+    received it; rows live for services.directory.UPLOAD_LIFETIME.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_reference)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class Inquiry(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_reference)

@@ -82,11 +82,11 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_written(app, runner, tmp_p
     )
     result = runner.invoke(args=["directory", "import", path])
     assert result.exit_code != 0
-    assert "line 3 (bad-sector): unknown sectors: biotech" in result.output
-    assert "line 4 (Bad Slug): slug may only hold" in result.output
-    assert "line 5 (no-name): name is required" in result.output
-    assert "province 'Brussels' is not one of" in result.output
-    assert "line 6 (acme-bio): the same slug appears earlier" in result.output
+    assert "line 3 (bad-sector): sectors: Unknown: biotech." in result.output
+    assert "line 4 (Bad Slug): slug: Use only lowercase letters" in result.output
+    assert "line 5 (no-name): name: Required." in result.output
+    assert "province: “Brussels” is not one of: Hainaut" in result.output
+    assert "line 6 (acme-bio): slug: The same slug appears earlier" in result.output
     assert "Nothing was imported: 4 rows have errors" in result.output
     assert organizations(app) == {}
     assert version(app) == 0
@@ -115,7 +115,7 @@ def test_unterminated_quote_is_refused(app, runner, tmp_path):
     path.write_text(f'{HEADER}\n{good}\nbroken,"Broken Org,company\n', encoding="utf-8")
     result = runner.invoke(args=["directory", "import", str(path)])
     assert result.exit_code != 0
-    assert "the CSV is malformed" in result.output
+    assert "Line 3 opens a quoted cell that is never closed" in result.output
     assert organizations(app) == {}
 
 

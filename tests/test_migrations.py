@@ -9,8 +9,8 @@ from flask_migrate import downgrade, upgrade
 from matchmaker import create_app
 from matchmaker.extensions import db
 
-TABLES = {"organization", "directory_state", "staff_user", "inquiry", "match", "activity",
-          "outbox_message"}  # fmt: skip
+TABLES = {"organization", "directory_state", "directory_upload", "staff_user", "inquiry", "match",
+          "activity", "outbox_message"}  # fmt: skip
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
