@@ -11,8 +11,9 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from matchmaker import create_app
 from matchmaker.extensions import db
-from matchmaker.models import User
+from matchmaker.models import Inquiry, User, utcnow
 from matchmaker.services import accounts, directory
+from tests.smtp import SMTPServer
 
 POSTGRES_URL_VARIABLE = "MATCHMAKER_TEST_DATABASE_URL"
 
@@ -148,3 +149,37 @@ def admin_client(client: FlaskClient, make_user) -> FlaskClient:
     """A client signed in as an admin (admin@agency.be)."""
     login(client, make_user("admin@agency.be", role="admin").email)
     return client
+
+
+def new_inquiry(**fields) -> Inquiry:
+    """An unsaved inquiry with plausible answers; fields override them."""
+    values = {
+        "name": "Aiko Tanaka",
+        "email": "aiko@example.jp",
+        "organization": "Sakura Bio Partners",
+        "country": "JP",
+        "investor_type": "investment-fund",
+        "sectors": ("life-sciences",),
+        "offers": ("equity-investment",),
+        "interests": "Cell and gene therapy manufacturing capacity in Europe.",
+        "lang": "en",
+        "consent_at": utcnow(),
+        "consent_version": "2026-01",
+    }
+    return Inquiry(**(values | fields))
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    """A real SMTP server on a free loopback port; .stop() and .start() play an outage."""
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_app(app: Flask, smtp_server: SMTPServer) -> Flask:
+    """The app sending mail to smtp_server; deliveries only when a test runs the relay."""
+    app.config.update(smtp_server.config, OUTBOX_SEND_AFTER_COMMIT=False)
+    return app

@@ -29,7 +29,7 @@ def notify_new_inquiry(inquiry: Inquiry) -> None:
             _("Your inquiry %(code)s to Walloon Matchmaker", code=inquiry.code),
             inquiry,
             matches=matches,
-            result_url=None,
+            result_url=result_url(inquiry),
         )
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
         _enqueue_rendered(
@@ -72,6 +72,11 @@ def staff_reasons(match: Match) -> list[str]:
         names = ", ".join(str(OFFER_LABELS.get(code, code)) for code in offers)
         reasons.append(_("Offers what is sought: %(names)s", names=names))
     return reasons
+
+
+def result_url(inquiry: Inquiry) -> str:
+    """The investor's private result page, built from BASE_URL like lead_url."""
+    return f"{str(current_app.config['BASE_URL']).rstrip('/')}/inquiry/{inquiry.reference}"
 
 
 def lead_url(inquiry: Inquiry) -> str:

@@ -148,6 +148,20 @@ def due_query(now: datetime) -> sa.Select[tuple[OutboxMessage]]:
     )
 
 
+def status_query(status: str) -> sa.Select[tuple[OutboxMessage]]:
+    """Messages that are pending, failed (given up on) or sent, newest first."""
+    condition = {
+        "pending": pending_condition(),
+        "failed": sa.and_(OutboxMessage.failed_at.is_not(None), OutboxMessage.sent_at.is_(None)),
+        "sent": OutboxMessage.sent_at.is_not(None),
+    }[status]
+    return (
+        db.select(OutboxMessage)
+        .where(condition)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    )
+
+
 def counts() -> dict[str, int]:
     """How many messages are pending, sent and failed."""
     state = sa.case(
@@ -286,7 +300,7 @@ def _deliver_one(
         else:
             report.retrying += 1
         report.failures.append(f"#{message_id} to {recipient}: {_describe(error)}")
-        if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
+        if _connection_lost(error):
             connection.close()
             return False
         connection.reset()
@@ -395,6 +409,13 @@ def _is_permanent(error: BaseException) -> bool:
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
     return False
+
+
+def _connection_lost(error: BaseException) -> bool:
+    """The session is gone (network error, disconnect), as opposed to a refused message."""
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def _describe(error: BaseException) -> str:
