@@ -329,9 +329,7 @@ def test_without_smtp_the_relay_refuses_and_messages_stay(app):
 # Immediate delivery after a request ---------------------------------------------------------
 
 
-def test_a_request_that_commits_mail_triggers_a_delivery_in_the_background(
-    mail_app, smtp_server
-):
+def test_a_request_that_commits_mail_triggers_a_delivery_in_the_background(mail_app, smtp_server):
     mail_app.config["OUTBOX_SEND_AFTER_COMMIT"] = True
     with mail_app.test_request_context("/"):
         [message_id] = queue()
