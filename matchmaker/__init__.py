@@ -19,7 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from matchmaker import cli, database, errors, health, i18n, labels, security, templating
     from matchmaker.config import load_config
-    from matchmaker.extensions import csrf, login_manager
+    from matchmaker.extensions import csrf, limiter, login_manager
     from matchmaker.public.views import bp as public_bp
     from matchmaker.staff import bp as staff_bp
 
@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     templating.init_app(app)

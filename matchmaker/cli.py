@@ -12,11 +12,12 @@ from flask.cli import AppGroup, with_appcontext
 
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage, Role, User
-from matchmaker.services import accounts, directory, outbox
+from matchmaker.services import accounts, directory, leads, matching, outbox
 
 directory_cli = AppGroup("directory", help="Keep the directory of organizations.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver and inspect outgoing mail.")
+inquiries_cli = AppGroup("inquiries", help="Look after investors' inquiries.")
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(directory_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(inquiries_cli)
 
 
 @click.command()
@@ -54,6 +56,36 @@ def import_directory(path: Path, dry_run: bool) -> None:
     directory.apply_import(plan)
     db.session.commit()
     click.echo(f"Imported. Directory version is now {directory.directory_version()}.")
+
+
+@directory_cli.command("reindex")
+@click.option(
+    "--bump", is_flag=True,
+    help="Also bump the directory version, so that every running worker rebuilds its index.",
+)  # fmt: skip
+def reindex_directory(bump: bool) -> None:
+    """Fit the matching index on the active organizations, and report the time it took.
+
+    Workers rebuild their own index when the directory version moves; this checks the fit.
+    """
+    if bump:
+        directory.bump_directory_version()
+        db.session.commit()
+    built = matching.index_cache().rebuild()
+    click.echo(
+        f"Indexed {built.size} active organizations (directory version {built.version}) "
+        f"in {built.seconds:.2f} s."
+    )
+
+
+@inquiries_cli.command("rerank-pending")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
+def rerank_pending(limit: int) -> None:
+    """Rank the inquiries that were saved while ranking failed (needs_ranking)."""
+    ranked, failed = leads.rerank_pending(limit=limit)
+    click.echo(f"Ranked {ranked} pending inquiries; {failed} failed again.")
+    if failed:
+        raise click.ClickException("Some inquiries could not be ranked; see the log above.")
 
 
 @directory_cli.command("export")

@@ -17,6 +17,12 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ["en", "fr"],
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+    # Public inquiry form: a cap on what one POST may carry, and a rate limit per client address.
+    "INQUIRY_MAX_BYTES": 64 * 1024,
+    "INQUIRY_RATE_LIMIT": "5 per minute;30 per hour",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",  # per process; redis://host:6379/0 to share
+    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429
     # Mail: with no SMTP host, messages stay in the outbox, readable in the back office.
     "SMTP_HOST": "",
     "SMTP_PORT": 587,

@@ -1,9 +1,19 @@
-"""Readable, translated names for the taxonomy's codes."""
+"""Readable, translated names for the taxonomy's codes, countries and match reasons."""
 
+import unicodedata
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+import pycountry
+from babel import Locale
+from babel.lists import format_list
 from flask import Flask
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from matchmaker.taxonomy import OFFERS, PROVINCES, SECTORS
+from matchmaker.taxonomy import BUDGETS, HORIZONS, INVESTOR_TYPES, OFFERS, PROVINCES, SECTORS
 
 SECTOR_LABELS = {
     "life-sciences": _l("Life sciences and health"),
@@ -55,6 +65,34 @@ PROVINCE_LABELS = {
 }
 
 
+INVESTOR_TYPE_LABELS = {
+    "investment-fund": _l("Venture capital or private equity fund"),
+    "business-angel": _l("Business angel or family office"),
+    "corporate-investor": _l("Corporate investor"),
+    "site-seeker": _l("Company looking for a site in Wallonia"),
+    "industrial-partner": _l("Industrial partner"),
+    "research-partner": _l("R&D partner (university, research organization)"),
+    "buyer-distributor": _l("Buyer or distributor"),
+    "public-body": _l("Public body"),
+    "other": _l("Other"),
+}
+
+BUDGET_LABELS = {
+    "under-1m": _l("Under €1 million"),
+    "1m-5m": _l("€1 to 5 million"),
+    "5m-20m": _l("€5 to 20 million"),
+    "20m-100m": _l("€20 to 100 million"),
+    "over-100m": _l("Over €100 million"),
+}
+
+HORIZON_LABELS = {
+    "within-3-months": _l("Within 3 months"),
+    "3-12-months": _l("In 3 to 12 months"),
+    "1-2-years": _l("In 1 to 2 years"),
+    "exploring": _l("No fixed timeline: exploring"),
+}
+
+
 def sector_choices() -> list[tuple[str, str]]:
     return [(code, SECTOR_LABELS[code]) for code in SECTORS]
 
@@ -67,6 +105,71 @@ def province_choices() -> list[tuple[str, str]]:
     return [(code, PROVINCE_LABELS[code]) for code in PROVINCES]
 
 
+def investor_type_choices() -> list[tuple[str, str]]:
+    return [(code, INVESTOR_TYPE_LABELS[code]) for code in INVESTOR_TYPES]
+
+
+def budget_choices() -> list[tuple[str, str]]:
+    return [(code, BUDGET_LABELS[code]) for code in BUDGETS]
+
+
+def horizon_choices() -> list[tuple[str, str]]:
+    return [(code, HORIZON_LABELS[code]) for code in HORIZONS]
+
+
+COUNTRY_CODES: tuple[str, ...] = tuple(sorted(country.alpha_2 for country in pycountry.countries))
+
+
+@cache
+def _countries(lang: str) -> tuple[tuple[str, str], ...]:
+    """Every ISO 3166 country as (code, name in lang), in that language's alphabetical order."""
+    names = Locale.parse(lang).territories
+    pairs = [(code, names.get(code) or pycountry.countries.get(alpha_2=code).name)
+             for code in COUNTRY_CODES]  # fmt: skip
+    return tuple(sorted(pairs, key=lambda pair: _sort_key(pair[1])))
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical order that ignores accents ("Égypte" with the Es, "Îles Åland" with the Is)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """The countries for a select list, named in the page's language."""
+    return list(_countries(_lang()))
+
+
+def country_name(code: str) -> str:
+    """A country's name in the page's language (the code itself when unknown)."""
+    return dict(_countries(_lang())).get(code, code)
+
+
+def _lang() -> str:
+    return str(get_locale() or "en")
+
+
+def match_reasons(explanation: Mapping[str, Any]) -> list[str]:
+    """Why an organization matched, in plain words, from a Match's explanation."""
+    lang = _lang()
+    reasons = []
+    if terms := explanation.get("terms"):
+        quoted = [_("“%(term)s”", term=term) for term in terms]
+        reasons.append(
+            _("Their profile mentions %(terms)s.", terms=format_list(quoted, locale=lang))
+        )
+    if sectors := explanation.get("sectors"):
+        names = format_list([str(SECTOR_LABELS.get(code, code)) for code in sectors], locale=lang)
+        reasons.append(
+            ngettext("Active in %(names)s, the sector you chose.",
+                     "Active in %(names)s, sectors you chose.", len(sectors), names=names)
+        )  # fmt: skip
+    if offers := explanation.get("offers"):
+        names = format_list([str(OFFER_LABELS.get(code, code)) for code in offers], locale=lang)
+        reasons.append(_("Open to what you are looking for: %(names)s.", names=names))
+    return reasons
+
+
 def init_app(app: Flask) -> None:
     """Make the labels available to every template."""
     app.jinja_env.globals.update(
@@ -74,4 +177,9 @@ def init_app(app: Flask) -> None:
         offer_label=lambda code: OFFER_LABELS.get(code, code),
         kind_label=lambda code: KIND_LABELS.get(code, code),
         province_label=lambda code: PROVINCE_LABELS.get(code, code),
+        investor_type_label=lambda code: INVESTOR_TYPE_LABELS.get(code, code),
+        budget_label=lambda code: BUDGET_LABELS.get(code, code),
+        horizon_label=lambda code: HORIZON_LABELS.get(code, code),
+        country_name=country_name,
+        match_reasons=match_reasons,
     )

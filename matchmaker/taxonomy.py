@@ -1,4 +1,4 @@
-"""The fixed vocabularies of the directory: sectors, engagement types, kinds, provinces."""
+"""The fixed vocabularies: the directory's sectors, offers, kinds; an inquiry's types and bands."""
 
 SECTORS: tuple[str, ...] = (
     "life-sciences",
@@ -46,3 +46,20 @@ PROVINCES: tuple[str, ...] = ("Hainaut", "Liège", "Namur", "Luxembourg", "Wallo
 SIZES: tuple[str, ...] = ("1-10", "11-50", "51-250", "251-1000", "1000+")
 
 LANGS: tuple[str, ...] = ("en", "fr")
+
+# What an inquiry says about the investor or partner: who they are, budget, time horizon.
+INVESTOR_TYPES: tuple[str, ...] = (
+    "investment-fund",
+    "business-angel",
+    "corporate-investor",
+    "site-seeker",
+    "industrial-partner",
+    "research-partner",
+    "buyer-distributor",
+    "public-body",
+    "other",
+)
+
+BUDGETS: tuple[str, ...] = ("under-1m", "1m-5m", "5m-20m", "20m-100m", "over-100m")
+
+HORIZONS: tuple[str, ...] = ("within-3-months", "3-12-months", "1-2-years", "exploring")

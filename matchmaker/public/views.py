@@ -1,12 +1,23 @@
-"""The public site: home, the directory of organizations, the language switch."""
+"""The public site: home, the directory, the inquiry form and its result, privacy, languages."""
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from matchmaker.extensions import db
-from matchmaker.i18n import LANG_COOKIE
-from matchmaker.public.forms import DirectorySearchForm
+from matchmaker.extensions import db, limiter
+from matchmaker.i18n import LANG_COOKIE, current_lang
+from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearchForm, InquiryForm
 from matchmaker.security import safe_next_path
-from matchmaker.services import directory
+from matchmaker.services import directory, leads, matching
+from matchmaker.services.notifications import top_matches
+from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
 
 bp = Blueprint("public", __name__)
 
@@ -40,6 +51,65 @@ def organization_detail(slug: str):
     return render_template("public/organization_detail.html", org=org)
 
 
+def _inquiry_rate_limit() -> str:
+    return current_app.config["INQUIRY_RATE_LIMIT"]
+
+
+@bp.route("/inquiry", methods=["GET", "POST"])
+@limiter.limit(_inquiry_rate_limit, methods=["POST"])
+def inquiry_form():
+    """The inquiry form; a valid one is saved with its matches, then shown (post/redirect/get)."""
+    if (request.content_length or 0) > current_app.config["INQUIRY_MAX_BYTES"]:
+        abort(413)
+    form = InquiryForm()
+    if form.validate_on_submit():
+        if form.is_bot:
+            current_app.logger.info("Inquiry with the hidden field filled in: discarded")
+            return redirect(url_for("public.inquiry_received"), code=303)
+        inquiry = leads.submit_inquiry(
+            form.answers(), lang=current_lang(), submission_key=form.submission_key.data
+        )
+        return redirect(url_for("public.inquiry_result", reference=inquiry.reference), code=303)
+    return render_template(
+        "public/inquiry_form.html",
+        form=form,
+        interests_min=INTERESTS_MIN,
+        interests_max=INTERESTS_MAX,
+        notice_version=PRIVACY_NOTICE_VERSION,
+    )
+
+
+@bp.get("/inquiry/received")
+def inquiry_received():
+    """A plain acknowledgement (what a discarded bot submission is shown)."""
+    return render_template("public/inquiry_received.html")
+
+
+@bp.get("/inquiry/<reference>")
+def inquiry_result(reference: str):
+    """The investor's own page: their reference, their matches and what happens next."""
+    inquiry = leads.inquiry_by_reference(reference)
+    if inquiry is None:
+        abort(404)
+    response = make_response(
+        render_template(
+            "public/inquiry_result.html",
+            inquiry=inquiry,
+            matches=top_matches(inquiry, limit=matching.TOP_MATCHES),
+        )
+    )
+    # The address is the only key to this page: keep it out of caches, referrers and indexes.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("public/privacy.html", notice_version=PRIVACY_NOTICE_VERSION)
+
+
 @bp.get("/language/<lang>")
 def set_language(lang: str):
     """Remember the visitor's language and go back to the page they were on."""
@@ -48,4 +118,3 @@ def set_language(lang: str):
     response = redirect(safe_next_path(request.args.get("next")))
     response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", httponly=True)
     return response
-

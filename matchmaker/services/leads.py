@@ -1,0 +1,129 @@
+"""Leads: an investor's inquiry saved with its matches, its trail and its mail, losing nothing."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from matchmaker.extensions import db
+from matchmaker.matching import EmptyQueryError
+from matchmaker.models import Activity, Inquiry, utcnow
+from matchmaker.services.matching import rank_inquiry
+from matchmaker.services.notifications import notify_new_inquiry
+from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
+
+# What the public form may set on an Inquiry; everything else is the service's to decide.
+INQUIRY_FIELDS = (
+    "name", "email", "organization", "role", "country", "website", "phone",
+    "investor_type", "sectors", "offers", "interests", "budget", "horizon", "share_consent",
+)  # fmt: skip
+
+log = logging.getLogger(__name__)
+
+
+def inquiry_by_submission_key(key: str) -> Inquiry | None:
+    return db.session.scalar(sa.select(Inquiry).where(Inquiry.submission_key == key))
+
+
+def inquiry_by_reference(reference: str) -> Inquiry | None:
+    return db.session.scalar(sa.select(Inquiry).where(Inquiry.reference == reference))
+
+
+def submit_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str) -> Inquiry:
+    """Save a consented inquiry, its ranked matches, an activity entry and its mail; commit.
+
+    The same submission key twice (a double click, a resubmitted page) gives back the inquiry
+    saved the first time. If ranking fails, the inquiry is saved all the same, flagged
+    needs_ranking; if queuing its mail fails, it is saved and the failure is on its trail.
+    """
+    existing = inquiry_by_submission_key(submission_key)
+    if existing is not None:
+        return existing
+    inquiry = Inquiry(
+        **{name: answers[name] for name in INQUIRY_FIELDS},
+        lang=lang,
+        submission_key=submission_key,
+        consent_at=utcnow(),
+        consent_version=PRIVACY_NOTICE_VERSION,
+    )
+    try:
+        db.session.add(inquiry)
+        db.session.flush()
+        _attach_matches(inquiry)
+        db.session.add(
+            Activity(
+                inquiry_id=inquiry.id,
+                kind="submitted",
+                detail={"matches": len(inquiry.matches), "needs_ranking": inquiry.needs_ranking},
+            )
+        )
+        _notify(inquiry)
+        db.session.commit()
+    except IntegrityError:
+        # Another request with the same submission key committed first: show its result.
+        db.session.rollback()
+        existing = inquiry_by_submission_key(submission_key)
+        if existing is None:
+            raise
+        return existing
+    return inquiry
+
+
+def _attach_matches(inquiry: Inquiry) -> None:
+    """Rank the inquiry in a savepoint; on failure keep it, flagged for re-ranking."""
+    try:
+        with db.session.begin_nested():
+            inquiry.matches = rank_inquiry(inquiry)
+    except EmptyQueryError:
+        log.info("Inquiry %s has no searchable words; saved without matches", inquiry.code)
+    except Exception:
+        log.exception("Ranking inquiry %s failed; saved for re-ranking", inquiry.code)
+        inquiry.matches = []
+        inquiry.needs_ranking = True
+
+
+def _notify(inquiry: Inquiry) -> None:
+    """Queue the confirmation and the staff notification in a savepoint; never lose the lead."""
+    try:
+        with db.session.begin_nested():
+            notify_new_inquiry(inquiry)
+    except Exception as error:
+        log.exception("Queuing the mail of inquiry %s failed; the inquiry is kept", inquiry.code)
+        db.session.add(
+            Activity(
+                inquiry_id=inquiry.id,
+                kind="notification_failed",
+                detail={"error": f"{type(error).__name__}: {error}"[:500]},
+            )
+        )
+
+
+def rerank_pending(limit: int = 100) -> tuple[int, int]:
+    """Rank the inquiries saved while ranking failed; returns (ranked, still failing)."""
+    pending = db.session.scalars(
+        sa.select(Inquiry).where(Inquiry.needs_ranking.is_(True)).order_by(Inquiry.id).limit(limit)
+    ).all()
+    ranked = failed = 0
+    for inquiry in pending:
+        try:
+            with db.session.begin_nested():
+                inquiry.matches = rank_inquiry(inquiry)
+                inquiry.needs_ranking = False
+        except EmptyQueryError:
+            inquiry.needs_ranking = False
+        except Exception:
+            log.exception("Re-ranking inquiry %s failed again", inquiry.code)
+            failed += 1
+            continue
+        db.session.add(
+            Activity(
+                inquiry_id=inquiry.id, kind="reranked", detail={"matches": len(inquiry.matches)}
+            )
+        )
+        ranked += 1
+    db.session.commit()
+    return ranked, failed
