@@ -3,6 +3,7 @@
 from collections import defaultdict
 from functools import cache
 from importlib import resources
+from itertools import compress, count, pairwise
 
 from matchmaker.matching.text import stems
 
@@ -13,9 +14,16 @@ class Glossary:
     """Finds glossary phrases in normalised tokens and names their concepts."""
 
     def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
-        for phrase, concepts in entries.items():
-            self._by_first[phrase[0]].append((phrase, concepts))
+        self._words = {
+            phrase[0]: concepts for phrase, concepts in entries.items() if len(phrase) == 1
+        }
+        self._phrases = {
+            phrase: concepts for phrase, concepts in entries.items() if len(phrase) > 1
+        }
+        lengths: dict[tuple[str, str], set[int]] = defaultdict(set)  # first two words -> lengths
+        for phrase in self._phrases:
+            lengths[phrase[:2]].add(len(phrase))
+        self._lengths = {start: tuple(sorted(sizes)) for start, sizes in lengths.items()}
 
     @classmethod
     def parse(cls, text: str) -> "Glossary":
@@ -34,16 +42,23 @@ class Glossary:
 
     def find(self, words: list[str]) -> list[tuple[int, int, str]]:
         """(first, last + 1, concept) for each concept of each phrase found in normalised words."""
-        found = []
-        for i, word in enumerate(words):
-            for phrase, concepts in self._by_first.get(word, ()):
-                end = i + len(phrase)
-                if tuple(words[i:end]) == phrase:
-                    found.extend((i, end, concept) for concept in concepts)
+        found = [
+            (i, i + 1, concept)
+            for i, concepts in enumerate(map(self._words.get, words))
+            if concepts
+            for concept in concepts
+        ]
+        starts = pairwise(words)
+        for i in compress(count(), map(self._lengths.__contains__, starts)):
+            for end in (i + length for length in self._lengths[words[i], words[i + 1]]):
+                if end > len(words):
+                    break
+                phrase = tuple(words[i:end])
+                found.extend((i, end, concept) for concept in self._phrases.get(phrase, ()))
         return found
 
     def __len__(self) -> int:
-        return sum(len(phrases) for phrases in self._by_first.values())
+        return len(self._words) + len(self._phrases)
 
 
 @cache

@@ -2,13 +2,15 @@
 
 import csv
 import math
+from array import array
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from matchmaker.matching.explain import Ranked, top_terms
 from matchmaker.matching.glossary import default_glossary
@@ -61,16 +63,16 @@ class Query:
     lang: str | None = None
 
 
-def _fields(doc: OrgDoc) -> dict[str, tuple[str, str]]:
-    """Each weighted field of a profile as (text, language)."""
+def _fields(doc: OrgDoc) -> list[tuple[str, str]]:
+    """The weighted fields of a profile as (text, language), in FIELD_WEIGHTS order."""
     tags = " ".join((doc.kind, *doc.sectors, *doc.offers)).replace("-", " ")
     keywords = "; ".join(doc.keywords)
-    return {
-        "name": (doc.name, guess_lang(doc.name, doc.lang)),
-        "keywords": (keywords, guess_lang(keywords, "en")),
-        "tags": (tags, "en"),
-        "description": (doc.description, guess_lang(doc.description, doc.lang)),
-    }
+    return [
+        (doc.name, guess_lang(doc.name, doc.lang)),
+        (keywords, guess_lang(keywords, "en")),
+        (tags, "en"),
+        (doc.description, guess_lang(doc.description, doc.lang)),
+    ]
 
 
 def analyse(field: tuple[str, str]) -> list[str]:
@@ -104,6 +106,24 @@ def analyse_query(text: str, lang: str) -> list[tuple[str, str]]:
     ]
 
 
+def _weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_matrix]:
+    """The vocabulary and the field-weighted feature counts, one row per organization."""
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__  # a new feature gets the next column
+    indices = [array("l") for _ in FIELD_WEIGHTS]
+    pointers = [array("l", [0]) for _ in FIELD_WEIGHTS]
+    for doc in docs:
+        for field, found, pointer in zip(_fields(doc), indices, pointers, strict=True):
+            found.extend(map(vocabulary.__getitem__, analyse(field)))
+            pointer.append(len(found))
+    shape = (len(docs), len(vocabulary))
+    counts = sp.csr_matrix(shape, dtype=np.float64)
+    for weight, found, pointer in zip(FIELD_WEIGHTS.values(), indices, pointers, strict=True):
+        ones = np.ones(len(found))
+        counts += weight * sp.csr_matrix((ones, np.asarray(found), np.asarray(pointer)), shape)
+    return dict(vocabulary), counts
+
+
 def _mask(values: Sequence[str], vocabulary: Sequence[str]) -> int:
     return sum(1 << vocabulary.index(value) for value in values if value in vocabulary)
 
@@ -117,26 +137,14 @@ class Index:
         if len(set(slugs)) != len(slugs):
             raise ValueError("duplicate organization slugs")
         self._slugs = np.array(slugs, dtype=object)
-        counts = self._fit_counts()
-        self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
-        matrix = self._tfidf.transform(counts).astype(np.float32)
+        self._vocabulary, counts = _weighted_counts(self._docs)
+        tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+        self._idf = tfidf.idf_
         # features x organizations: a row is a posting list, so a query touches only its words
-        self._postings = sp.csr_matrix(matrix.T)
+        self._postings = sp.csr_matrix(tfidf.transform(counts).T, dtype=np.float32)
         self._postings.sort_indices()
-        self._idf = self._tfidf.idf_
         self._sector_masks = np.array([_mask(d.sectors, SECTORS) for d in self._docs], np.int32)
         self._offer_masks = np.array([_mask(d.offers, OFFERS) for d in self._docs], np.int32)
-
-    def _fit_counts(self) -> sp.csr_matrix:
-        """Field-weighted term counts, one row per organization."""
-        names = list(FIELD_WEIGHTS)
-        fields = [_fields(doc)[name] for name in names for doc in self._docs]
-        self._vectorizer = CountVectorizer(analyzer=analyse, dtype=np.float64)
-        stacked = self._vectorizer.fit_transform(fields).tocsr()
-        n = len(self._docs)
-        return sum(
-            FIELD_WEIGHTS[name] * stacked[i * n : (i + 1) * n] for i, name in enumerate(names)
-        )
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -161,7 +169,7 @@ class Index:
         self, occurrences: list[tuple[str, str]]
     ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
         """The query's known feature columns, their l2-normalised tf-idf weights and phrases."""
-        vocabulary = self._vectorizer.vocabulary_
+        vocabulary = self._vocabulary
         counts: dict[int, int] = {}
         phrases: dict[int, str] = {}
         for feature, phrase in occurrences:
