@@ -232,14 +232,16 @@ def retry_outbox(ids: tuple[int, ...], all_failed: bool) -> None:
     """Queue failed messages again, with a fresh count of attempts."""
     if not ids and not all_failed:
         raise click.UsageError("Give message ids, or --all-failed.")
-    query = outbox.status_query("failed")
-    if not all_failed:
-        query = query.where(OutboxMessage.id.in_(ids))
-    messages = db.session.scalars(query).all()
-    for message in messages:
-        outbox.retry(message)
+    if all_failed:
+        count = outbox.retry_failed()
+    else:
+        query = outbox.status_query("failed").where(OutboxMessage.id.in_(ids))
+        messages = db.session.scalars(query).all()
+        for message in messages:
+            outbox.retry(message)
+        count = len(messages)
     db.session.commit()
-    click.echo(f"Queued {len(messages)} failed messages again.")
+    click.echo(f"Queued {count} failed messages again.")
 
 
 def _echo_delivery(report: outbox.DeliveryReport, stamp: bool = False) -> None:

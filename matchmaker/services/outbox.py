@@ -390,6 +390,14 @@ def retry(message: OutboxMessage) -> None:
     message.claim_token = None
 
 
+def retry_failed() -> int:
+    """Put every failed message back in the queue (caller commits); how many there were."""
+    messages = db.session.scalars(status_query("failed")).all()
+    for message in messages:
+        retry(message)
+    return len(messages)
+
+
 def _log_activity(message_id: int, kind: str) -> None:
     inquiry_id = db.session.scalar(
         sa.select(OutboxMessage.inquiry_id).where(OutboxMessage.id == message_id)

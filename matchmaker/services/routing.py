@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, User, has_tag, utcnow
+from matchmaker.taxonomy import SECTORS
 
 
 def team(inquiry: Inquiry) -> list[User]:
@@ -70,4 +71,38 @@ def _take_turn(user: User) -> bool:
     if result.rowcount != 1:
         return False
     sa.orm.attributes.set_committed_value(user, "last_assigned_at", now)
+    return True
+
+
+def staff_members() -> list[User]:
+    """Every account, active ones first, by name: the rows of the coverage page."""
+    return list(
+        db.session.scalars(db.select(User).order_by(User.active.desc(), User.name, User.email))
+    )
+
+
+def coverage_by_sector() -> dict[str, list[User]]:
+    """For each sector of the taxonomy, the active staff who cover it (empty: nobody does)."""
+    active = db.session.scalars(db.select(User).where(User.active).order_by(User.name)).all()
+    return {sector: [user for user in active if sector in user.sectors] for sector in SECTORS}
+
+
+def set_coverage(
+    user: User, sectors: tuple[str, ...], countries: tuple[str, ...], by: User
+) -> bool:
+    """Change what a staff member covers (caller commits); False when nothing changed.
+    The change is kept on the activity trail, with who made it."""
+    before = {"sectors": sorted(user.sectors), "countries": sorted(user.countries)}
+    after = {"sectors": sorted(set(sectors)), "countries": sorted(set(countries))}
+    if before == after:
+        return False
+    user.sectors = tuple(after["sectors"])
+    user.countries = tuple(after["countries"])
+    db.session.add(
+        Activity(
+            user_id=by.id,
+            kind="coverage_changed",
+            detail={"staff_id": user.id, "before": before, "after": after},
+        )
+    )
     return True
