@@ -1,0 +1,243 @@
+"""The inquiry flow in a real headless Chromium: filled in by its labels, in English and French,
+on a desktop and a phone, checked with axe-core; screenshots go to test-artifacts/."""
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from matchmaker import create_app
+from matchmaker.extensions import db
+from matchmaker.models import Inquiry, OutboxMessage
+from matchmaker.services import directory
+from tests.conftest import skip_unless_available
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        """No access log: a failing test shows its own output, not every asset request."""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
+    """The app on a file SQLite database, served by a real server thread on a free port."""
+    skip_unless_available(os.path.exists(CHROMIUM), f"the browser tests need {CHROMIUM}")
+    database = tmp_path_factory.mktemp("browser") / "matchmaker.sqlite3"
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True,
+         "INQUIRY_RATE_LIMIT": "100 per minute"}
+    )  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        directory.apply_import(
+            directory.plan_import(directory.parse_csv(directory.shipped_directory()))
+        )
+        db.session.commit()
+    http = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport, lang) → a page in a fresh context with that Accept-Language."""
+    contexts = []
+
+    def open_(viewport: dict, lang: str):
+        context = browser.new_context(
+            viewport=viewport, locale="fr-BE" if lang == "fr" else "en-GB"
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page, what: str) -> None:
+    """axe-core (bundled by axe-playwright-python, injected from disk) finds nothing serious."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    grave = [v for v in violations if v["impact"] in ("serious", "critical")]
+    details = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in grave
+    ]
+    assert not grave, f"{what}: " + "; ".join(details)
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+ENGLISH = {
+    "Full name": "Aiko Tanaka",
+    "Email address": "aiko@example.jp",
+    "Organization": "Sakura Bio Partners",
+    "Your role": "Investment director",
+    "Phone (optional)": "+81 3 1234 5678",
+}
+FRENCH = {
+    "Nom complet": "Camille Dubois",
+    "Adresse e-mail": "camille@exemple.fr",
+    "Organisation": "Lumière Logistique SAS",
+    "Votre fonction": "Directrice du développement",
+    "Site web (facultatif)": "www.lumiere-logistique.example",
+}
+
+
+def test_an_investor_goes_from_the_home_page_to_ranked_matches_in_english_on_a_desktop(
+    server, open_page
+):
+    app, base = server
+    page = open_page(DESKTOP, "en")
+    page.goto(base + "/")
+    page.get_by_role("main").get_by_role("link", name="Describe your project").click()
+    page.wait_for_url(base + "/inquiry")
+    for label, value in ENGLISH.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Country", exact=True).select_option(label="Japan")
+    page.get_by_label("You are", exact=True).select_option(
+        label="Venture capital or private equity fund"
+    )
+    page.get_by_label("Life sciences and health").check()
+    page.get_by_label("Contract manufacturing").check()
+    page.get_by_label("Invest in the company").check()
+    page.get_by_label("Describe your project", exact=True).fill(
+        "We are looking for a CDMO in Europe for GMP manufacturing of viral vectors for our "
+        "cell and gene therapy programmes, and could invest in a manufacturing partner."
+    )
+    page.get_by_label("Budget (optional)").select_option(label="€5 to 20 million")
+    page.get_by_label("I agree to the processing of my data").check()
+    assert page.get_by_text("characters left").is_visible()
+    assert_accessible(page, "the form")
+    screenshot(page, "inquiry-form-en-1280")
+
+    page.get_by_role("button", name="Send and see my matches").click()
+    page.wait_for_url(re.compile(r"/inquiry/[A-Za-z0-9_-]{32}$"))
+    assert page.get_by_role("heading", name="Thank you, your inquiry is registered").is_visible()
+    code = page.locator(".reference-code").inner_text()
+    assert re.fullmatch(r"WM-[A-Z2-9]{6}", code)
+    matches = page.locator("ol.matches > li")
+    assert matches.count() == 10
+    assert "Why it matches" in matches.first.inner_text()
+    assert "viral vectors" in matches.first.inner_text()
+    assert page.get_by_role("heading", name="What happens next").is_visible()
+    assert_accessible(page, "the result page")
+    screenshot(page, "inquiry-result-en-1280")
+
+    with app.app_context():
+        inquiry = db.session.scalars(sa.select(Inquiry).filter_by(code=code)).one()
+        assert inquiry.lang == "en" and inquiry.country == "JP" and len(inquiry.matches) == 10
+        recipients = db.session.scalars(
+            sa.select(OutboxMessage.recipient).filter_by(inquiry_id=inquiry.id)
+        ).all()
+        assert "aiko@example.jp" in recipients and len(recipients) == 2
+
+
+def test_a_partner_does_the_same_in_french_on_a_phone(server, open_page):
+    app, base = server
+    page = open_page(PHONE, "fr")
+    page.goto(base + "/")
+    page.get_by_role("main").get_by_role("link", name="Décrivez votre projet").click()
+    page.wait_for_url(base + "/inquiry")
+    assert no_horizontal_scroll(page)
+    for label, value in FRENCH.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Pays", exact=True).select_option(label="France")
+    page.get_by_label("Vous êtes", exact=True).select_option(
+        label="Entreprise qui cherche un site en Wallonie"
+    )
+    page.get_by_label("Logistique").check()
+    page.get_by_label("Décrivez votre projet", exact=True).fill(
+        "Nous cherchons un site logistique et un entrepôt près de l'aéroport de Liège pour "
+        "distribuer nos produits frais dans le Benelux et en Allemagne."
+    )
+    page.get_by_label("Échéance (facultatif)").select_option(label="Dans 3 à 12 mois")
+    page.get_by_label("J'accepte le traitement de mes données").check()
+    page.get_by_label("Vous pouvez transmettre ma demande").check()
+    assert_accessible(page, "le formulaire")
+    screenshot(page, "inquiry-form-fr-375")
+
+    page.get_by_role("button", name="Envoyer et voir mes correspondances").click()
+    page.wait_for_url(re.compile(r"/inquiry/[A-Za-z0-9_-]{32}$"))
+    assert page.get_by_role("heading", name="Merci, votre demande est enregistrée").is_visible()
+    assert page.locator("ol.matches > li").count() > 0
+    assert "Liege Airport" in page.locator("ol.matches").inner_text()
+    assert "Pourquoi cette organisation" in page.locator("ol.matches").inner_text()
+    assert no_horizontal_scroll(page)
+    assert_accessible(page, "la page de résultat")
+    screenshot(page, "inquiry-result-fr-375")
+    code = page.locator(".reference-code").inner_text()
+    with app.app_context():
+        inquiry = db.session.scalars(sa.select(Inquiry).filter_by(code=code)).one()
+        assert inquiry.lang == "fr" and inquiry.share_consent is True
+
+
+def test_problems_are_summarised_at_the_top_and_reachable_by_keyboard(server, open_page):
+    _, base = server
+    page = open_page(PHONE, "en")
+    page.goto(base + "/inquiry")
+    page.get_by_label("Email address", exact=True).fill("aiko@")
+    page.get_by_role("button", name="Send and see my matches").press("Enter")
+    page.wait_for_selector(".error-summary")
+    focused = page.evaluate("document.activeElement.className")
+    assert "error-summary" in focused  # the summary is announced and focused
+    summary = page.locator(".error-summary")
+    assert "Enter an email address like name@example.com." in summary.inner_text()
+    assert page.get_by_label("Email address", exact=True).input_value() == "aiko@"  # kept
+    assert_accessible(page, "the form with errors")
+    screenshot(page, "inquiry-errors-en-375")
+
+    page.keyboard.press("Tab")  # the first problem's link
+    assert page.evaluate("document.activeElement.textContent") == "Enter your name."
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # focus is visible
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "name"
+    page.keyboard.type("Aiko Tanaka")
+    assert page.get_by_label("Full name", exact=True).input_value() == "Aiko Tanaka"
