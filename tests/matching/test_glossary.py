@@ -1,0 +1,50 @@
+"""The bilingual glossary: phrases in both languages meet on shared concepts."""
+
+import pytest
+
+from matchmaker.matching.glossary import Glossary, default_glossary
+from matchmaker.matching.text import guess_lang, stems
+
+
+def concepts(text: str) -> set[str]:
+    words = stems(text, guess_lang(text))
+    return {concept for _, _, concept in default_glossary().find(words)}
+
+
+@pytest.mark.parametrize(
+    ("french_or_variant", "english"),
+    [
+        ("thérapie cellulaire", "cell therapy"),
+        ("CDMO", "contract manufacturing"),
+        ("AAV", "viral vector"),
+        ("fret aérien", "air cargo"),
+        ("essais cliniques", "clinical trials"),
+        ("capital-risque", "venture capital"),
+        ("stations d'épuration", "wastewater treatment plant"),
+        ("intelligence artificielle", "machine learning"),
+    ],
+)
+def test_translations_and_synonyms_share_a_concept(french_or_variant, english):
+    assert concepts(french_or_variant) & concepts(english)
+
+
+def test_unrelated_phrases_do_not_meet():
+    assert not concepts("air cargo") & concepts("cell therapy")
+
+
+def test_find_reports_positions_of_multi_word_phrases():
+    glossary = Glossary.parse("# comment\nviral-vector\tviral vector; AAV\n")
+    words = stems("An AAV or a viral vector", "en")
+    assert glossary.find(words) == [(0, 1, "~viral-vector"), (1, 3, "~viral-vector")]
+    assert len(glossary) == 2
+
+
+def test_phrase_cut_off_at_the_end_is_not_a_match():
+    glossary = Glossary.parse("viral-vector\tviral vector\nvirus\tviral\n")
+    assert glossary.find(stems("viral", "en")) == [(0, 1, "~virus")]
+
+
+def test_capitalised_acronym_does_not_match_the_lowercase_word():
+    glossary = Glossary.parse("information-technology\tIT\n")
+    assert glossary.find(stems("it works", "en")) == []
+    assert glossary.find(stems("IT services", "en")) == [(0, 1, "~information-technology")]

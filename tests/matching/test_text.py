@@ -1,0 +1,36 @@
+"""Text normalisation: folding, stop words, stems, acronyms, language guess."""
+
+from matchmaker.matching.text import fold, guess_lang, stems, tokens
+
+
+def test_fold_strips_accents_and_case():
+    assert fold("Thérapie Cellulaire") == "therapie cellulaire"
+    assert fold("Œuvre") == "oeuvre"
+
+
+def test_stems_drop_stop_words_numbers_and_single_letters():
+    assert stems("The cell therapies of 2026 and a CDMO", "en") == ["cell", "therapi", "cdmo"]
+    french = ["therap", "cellulair", "region"]
+    assert stems("les thérapies cellulaires de la région", "fr") == french
+
+
+def test_word_forms_meet():
+    assert stems("manufacturing", "en") == stems("manufacturers", "en")
+    assert stems("vaccins", "fr") == stems("vaccines", "en")
+
+
+def test_capitalised_acronyms_are_kept_whole():
+    assert stems("IT and PET", "en") == ["it", "pet"]
+    assert stems("CAR-T cells and R&D", "en") == ["car-t", "cell", "r&d"]
+    assert stems("it is", "en") == []
+
+
+def test_tokens_keep_spans_of_the_original_text():
+    text = "Une thérapie cellulaire"
+    assert [text[t.start : t.end] for t in tokens(text, "fr")] == ["thérapie", "cellulaire"]
+
+
+def test_guess_lang():
+    assert guess_lang("Nous cherchons un partenaire pour la fabrication") == "fr"
+    assert guess_lang("We are looking for a partner for the manufacturing") == "en"
+    assert guess_lang("CDMO", default="fr") == "fr"
