@@ -6,6 +6,7 @@ import os
 bind = os.environ.get("MATCHMAKER_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("MATCHMAKER_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("MATCHMAKER_THREADS", 2))
+preload_app = True  # import once, fork workers (create_app does no I/O, so nothing is shared)
 timeout = 30  # a request that takes longer is stuck: the worker is restarted
 graceful_timeout = 20
 keepalive = 5

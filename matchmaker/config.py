@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "ORGANIZATIONS_PER_PAGE": 20,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",  # times shown in the back office; stored in UTC
     "LANGUAGES": ["en", "fr"],
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     # Public inquiry form: a cap on what one POST may carry, and a rate limit per client address.

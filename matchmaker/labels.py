@@ -92,6 +92,23 @@ HORIZON_LABELS = {
     "exploring": _l("No fixed timeline: exploring"),
 }
 
+# The lead pipeline (models.Status) and the staff verdict on a match (models.Verdict).
+STATUS_LABELS = {
+    "new": _l("New"),
+    "qualified": _l("Qualified"),
+    "introduced": _l("Introduced"),
+    "in_discussion": _l("In discussion"),
+    "won": _l("Won"),
+    "lost": _l("Lost"),
+    "not_relevant": _l("Not relevant"),
+    "spam": _l("Spam"),
+}
+
+VERDICT_LABELS = {
+    "relevant": _l("Relevant"),
+    "not_relevant": _l("Not relevant"),
+}
+
 
 def sector_choices() -> list[tuple[str, str]]:
     return [(code, SECTOR_LABELS[code]) for code in SECTORS]
@@ -180,6 +197,8 @@ def init_app(app: Flask) -> None:
         investor_type_label=lambda code: INVESTOR_TYPE_LABELS.get(code, code),
         budget_label=lambda code: BUDGET_LABELS.get(code, code),
         horizon_label=lambda code: HORIZON_LABELS.get(code, code),
+        status_label=lambda code: STATUS_LABELS.get(code, code),
+        verdict_label=lambda code: VERDICT_LABELS.get(code, code),
         country_name=country_name,
         match_reasons=match_reasons,
     )

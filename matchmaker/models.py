@@ -62,6 +62,11 @@ def has_tag(column: Any, tag: str) -> sa.ColumnElement[bool]:
     return sa.type_coerce(column, sa.String).like(f"%;{tag};%")
 
 
+def escape_like(text: str) -> str:
+    """text with LIKE's wildcards escaped (use with escape="\\"), to search for it literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -17,7 +17,15 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from matchmaker.extensions import db
-from matchmaker.models import DirectoryState, DirectoryUpload, Organization, User, has_tag, utcnow
+from matchmaker.models import (
+    DirectoryState,
+    DirectoryUpload,
+    Organization,
+    User,
+    escape_like,
+    has_tag,
+    utcnow,
+)
 from matchmaker.taxonomy import KINDS, LANGS, OFFERS, PROVINCES, SECTORS, SIZES
 
 COLUMNS = (
@@ -490,7 +498,7 @@ def search_query(
     if active is not None:
         query = query.where(Organization.active.is_(active))
     if text:
-        pattern = f"%{_escape_like(text)}%"
+        pattern = f"%{escape_like(text)}%"
         query = query.where(
             sa.or_(
                 *(
@@ -512,10 +520,6 @@ def search_query(
     if kind:
         query = query.where(Organization.kind == kind)
     return query.order_by(*SORTS.get(sort, SORTS["name"]))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def public_stats() -> dict[str, int]:

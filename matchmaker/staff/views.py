@@ -1,10 +1,292 @@
-"""The back office's home."""
+"""The back office's home and the leads: the list, one lead, and every change staff make to it."""
 
-from flask import render_template
+from collections.abc import Callable
 
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from matchmaker.labels import STATUS_LABELS
+from matchmaker.models import Inquiry, Verdict
+from matchmaker.services import workflow
+from matchmaker.services.notifications import staff_reasons
 from matchmaker.staff import bp
+from matchmaker.staff.forms import (
+    AddMatchForm,
+    AssignForm,
+    IntroductionForm,
+    LeadChangeForm,
+    LeadFilterForm,
+    NoteForm,
+    OrganizationSearchForm,
+    PinForm,
+    StatusForm,
+    VerdictForm,
+)
+
+UNPROCESSABLE = 422  # a submitted form with mistakes, shown again with its errors
 
 
 @bp.get("/")
 def index():
-    return render_template("staff/index.html")
+    return render_template(
+        "staff/index.html",
+        counts=workflow.status_counts(),
+        unassigned=workflow.status_counts(
+            workflow.LeadFilters(assignee=workflow.UNASSIGNED))[workflow.OPEN],
+        my_leads=workflow.my_open_leads(current_user),
+        status_labels=STATUS_LABELS,
+    )  # fmt: skip
+
+
+@bp.get("/leads")
+def lead_list():
+    form = LeadFilterForm(
+        request.args,
+        countries=workflow.lead_countries(),
+        users=workflow.staff_members(),
+        me=current_user,
+    )
+    filters = form.filters()
+    result = workflow.find_leads(filters, page=request.args.get("page", 1, type=int))
+    return render_template(
+        "staff/lead_list.html",
+        form=form,
+        filters=filters,
+        page=result.page,
+        counts=result.counts,
+        status_labels=STATUS_LABELS,
+        list_url=_list_url,
+    )
+
+
+def _list_url(**changes: str) -> str:
+    """The lead list with the current filters, some of them changed, from its first page."""
+    args = {name: value for name, value in request.args.items() if name != "page"}
+    args.update(changes)
+    return url_for("staff.lead_list", **{name: value for name, value in args.items() if value})
+
+
+@bp.get("/leads/<int:inquiry_id>")
+def lead_detail(inquiry_id: int):
+    """The lead; opening it is recorded on its trail (who saw the investor's personal data)."""
+    workflow.record_view(workflow.get_lead(inquiry_id), current_user)
+    return _detail_page(workflow.get_lead(inquiry_id))
+
+
+def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
+    """The lead's page; `submitted` holds a form that failed validation, shown with its errors."""
+    lead = workflow.lead_detail(inquiry)
+    version = {"version": inquiry.version}
+    search = OrganizationSearchForm(request.args)
+    found = workflow.organizations_to_add(inquiry, search.org_q.data or "") if (
+        search.validate()) else []  # fmt: skip
+    forms = {
+        "status_form": StatusForm(
+            formdata=None, data=version | {"status": inquiry.status,
+                                           "lost_reason": inquiry.lost_reason}),
+        "assign_form": AssignForm(
+            formdata=None, users=lead.staff,
+            data=version | {"assignee": str(inquiry.assignee_id or "")}),
+        "note_form": NoteForm(formdata=None),
+        "intro_form": IntroductionForm(formdata=None, data=version,
+                                       matches=workflow.introducible(inquiry)),
+    } | submitted  # fmt: skip
+    return render_template(
+        "staff/lead_detail.html",
+        lead=lead,
+        inquiry=inquiry,
+        search=search,
+        found=found,
+        blocker=workflow.introduction_blocker(inquiry),
+        staff_reasons=staff_reasons,
+        **forms,
+    ), code
+
+
+def _apply(inquiry_id: int, change: Callable[[], str | None], anchor: str | None = None):
+    """Make a change, flash its confirmation or why it was refused, and go back to the lead."""
+    try:
+        message = change()
+    except workflow.WorkflowError as error:
+        flash(str(error), "error")
+    else:
+        flash(message or _("Nothing changed: the lead was already in that state."),
+              "success" if message else "info")  # fmt: skip
+    return redirect(url_for("staff.lead_detail", inquiry_id=inquiry_id, _anchor=anchor))
+
+
+def _checked(form: FlaskForm) -> FlaskForm:
+    """A form made of buttons and hidden fields: invalid only if tampered with."""
+    if not form.validate_on_submit():
+        abort(400)
+    return form
+
+
+@bp.post("/leads/<int:inquiry_id>/status")
+def lead_status(inquiry_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        return _detail_page(inquiry, UNPROCESSABLE, status_form=_checked_version(form))
+
+    def change() -> str | None:
+        if workflow.set_status(inquiry, current_user, form.version.data, form.status.data,
+                               form.lost_reason.data):  # fmt: skip
+            return _("Status changed to %(status)s.", status=STATUS_LABELS[form.status.data])
+        return None
+
+    return _apply(inquiry_id, change, "workflow")
+
+
+@bp.post("/leads/<int:inquiry_id>/assignee")
+def lead_assign(inquiry_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = _checked(AssignForm(users=workflow.active_staff()))
+    if not (form.assignee.data or "").isdigit() and form.assignee.data:
+        abort(400)
+    assignee_id = int(form.assignee.data) if form.assignee.data else None
+
+    def change() -> str | None:
+        if not workflow.assign(inquiry, current_user, form.version.data, assignee_id):
+            return None
+        if inquiry.assignee is None:
+            return _("The lead is now unassigned.")
+        return _("Lead assigned to %(name)s.", name=inquiry.assignee.name)
+
+    return _apply(inquiry_id, change, "workflow")
+
+
+@bp.post("/leads/<int:inquiry_id>/notes")
+def lead_note(inquiry_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _detail_page(inquiry, UNPROCESSABLE, note_form=form)
+
+    def change() -> str:
+        workflow.add_note(inquiry, current_user, form.text.data)
+        return _("Note added.")
+
+    return _apply(inquiry_id, change, "trail")
+
+
+@bp.post("/leads/<int:inquiry_id>/matches/<int:match_id>/verdict")
+def match_verdict(inquiry_id: int, match_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = _checked(VerdictForm())
+    verdict = form.verdict.data or None
+    name = _match_name(inquiry, match_id)
+
+    def change() -> str | None:
+        if not workflow.judge_match(inquiry, current_user, form.version.data, match_id, verdict):
+            return None
+        if verdict == Verdict.RELEVANT:
+            return _("%(name)s marked relevant.", name=name)
+        if verdict == Verdict.NOT_RELEVANT:
+            return _("%(name)s marked not relevant.", name=name)
+        return _("Verdict on %(name)s cleared.", name=name)
+
+    return _apply(inquiry_id, change, f"match-{match_id}")
+
+
+@bp.post("/leads/<int:inquiry_id>/matches/<int:match_id>/pin")
+def match_pin(inquiry_id: int, match_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = _checked(PinForm())
+    pinned = form.pinned.data == "true"
+    name = _match_name(inquiry, match_id)
+
+    def change() -> str | None:
+        if not workflow.pin_match(inquiry, current_user, form.version.data, match_id, pinned):
+            return None
+        if pinned:
+            return _("%(name)s pinned: it stays at the top, also after a re-rank.", name=name)
+        return _("%(name)s unpinned.", name=name)
+
+    return _apply(inquiry_id, change, f"match-{match_id}")
+
+
+@bp.post("/leads/<int:inquiry_id>/matches/<int:match_id>/remove")
+def match_remove(inquiry_id: int, match_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = _checked(LeadChangeForm())
+    name = _match_name(inquiry, match_id)
+
+    def change() -> str:
+        workflow.remove_match(inquiry, current_user, form.version.data, match_id)
+        return _("%(name)s removed from the matches.", name=name)
+
+    return _apply(inquiry_id, change, "matches")
+
+
+@bp.post("/leads/<int:inquiry_id>/matches")
+def match_add(inquiry_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = _checked(AddMatchForm())
+
+    def change() -> str:
+        match = workflow.add_match(inquiry, current_user, form.version.data,
+                                   form.organization_id.data)  # fmt: skip
+        return _("%(name)s added to the matches.", name=match.organization.name)
+
+    return _apply(inquiry_id, change, "matches")
+
+
+@bp.post("/leads/<int:inquiry_id>/rerank")
+def lead_rerank(inquiry_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = _checked(LeadChangeForm())
+
+    def change() -> str:
+        added = workflow.rerank(inquiry, current_user, form.version.data)
+        return ngettext(
+            "Re-ranked with the current directory: %(num)d new match. "
+            "The previous ranking is kept below.",
+            "Re-ranked with the current directory: %(num)d new matches. "
+            "The previous ranking is kept below.",
+            added,
+        )
+
+    return _apply(inquiry_id, change, "matches")
+
+
+@bp.post("/leads/<int:inquiry_id>/introduce")
+def lead_introduce(inquiry_id: int):
+    inquiry = workflow.get_lead(inquiry_id)
+    form = IntroductionForm(matches=workflow.introducible(inquiry))
+    if not form.validate_on_submit():
+        return _detail_page(inquiry, UNPROCESSABLE, intro_form=_checked_version(form))
+
+    def change() -> str:
+        sent = workflow.introduce(inquiry, current_user, form.version.data, form.matches.data,
+                                  form.message.data or "")  # fmt: skip
+        names = ", ".join(item.match.organization.name for item in sent)
+        message = _("Introduction sent to %(names)s. The investor is told by mail.", names=names)
+        if forwarded := [item for item in sent if item.to_staff]:
+            message += " " + _(
+                "No contact address in the directory for %(names)s: that introduction went to "
+                "%(email)s, to forward.",
+                names=", ".join(item.match.organization.name for item in forwarded),
+                email=forwarded[0].recipient,
+            )
+        return message
+
+    return _apply(inquiry_id, change, "introduce")
+
+
+def _checked_version(form: LeadChangeForm) -> LeadChangeForm:
+    """A form to show again with its errors; a missing version means it was tampered with."""
+    if form.version.errors:
+        abort(400)
+    return form
+
+
+def _match_name(inquiry: Inquiry, match_id: int) -> str:
+    """The organization's name of one of the lead's matches, for a confirmation; 404 if none."""
+    for match in inquiry.matches:
+        if match.id == match_id:
+            return match.organization.name
+    abort(404)

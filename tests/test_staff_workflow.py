@@ -1,0 +1,432 @@
+"""Working a lead: every change staff make, what it writes, what they see, and the conflict when
+someone else changed the lead meanwhile."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from matchmaker.extensions import db
+from matchmaker.models import Activity, Inquiry, Match, Organization, OutboxMessage, User, utcnow
+from matchmaker.services import accounts, workflow
+from tests import factories
+from tests.conftest import login
+
+CONFLICT = "This lead was changed by someone else while you were editing."
+
+
+@dataclass
+class Lead:
+    id: int
+    matches: list[int]  # match ids, best first
+    orgs: list[str]  # their organizations' names
+
+
+@pytest.fixture
+def lead(seeded, make_user) -> Lead:
+    """A new lead assigned to Ann (signed in as staff_client's user is someone else), with three
+    engine matches; the first organization has a French-speaking contact address."""
+    ann = make_user("ann@agency.be", name="Ann Peeters")
+    make_user("bob@agency.be", name="Bob Martin")
+    with seeded.app_context():
+        orgs = factories.organizations(3)
+        orgs[0].contact_email, orgs[0].lang = "bd@first.example", "fr"
+        orgs[1].contact_email = orgs[2].contact_email = ""
+        inquiry = factories.add_inquiry(share_consent=True, assignee_id=ann.id,
+                                        scores=(0.8, 0.6, 0.4), match_orgs=orgs)  # fmt: skip
+        db.session.commit()
+        return Lead(inquiry.id, [m.id for m in inquiry.matches], [o.name for o in orgs])
+
+
+@pytest.fixture
+def ann(client, lead):
+    """A client signed in as Ann, who the lead is assigned to."""
+    login(client, "ann@agency.be")
+    return client
+
+
+def state(app, lead: Lead) -> Inquiry:
+    """The lead as stored, with its matches (detached, read-only)."""
+    with app.app_context():
+        inquiry = db.session.get(Inquiry, lead.id)
+        _ = inquiry.matches, inquiry.assignee, [m.organization for m in inquiry.matches]
+        db.session.expunge_all()
+        return inquiry
+
+
+def activities(app, lead: Lead, kind: str | None = None) -> list[Activity]:
+    with app.app_context():
+        query = sa.select(Activity).where(Activity.inquiry_id == lead.id).order_by(Activity.id)
+        if kind:
+            query = query.where(Activity.kind == kind)
+        rows = db.session.scalars(query).all()
+        _ = [row.user for row in rows]
+        db.session.expunge_all()
+        return list(rows)
+
+
+def outbox(app) -> list[OutboxMessage]:
+    with app.app_context():
+        rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        db.session.expunge_all()
+        return list(rows)
+
+
+def post(client, app, lead: Lead, path: str, version: int | None = None, **data):
+    """POST a change to the lead with the version it has now (or the one given)."""
+    if version is None:
+        version = state(app, lead).version
+    return client.post(f"/staff/leads/{lead.id}/{path}", data={"version": version, **data})
+
+
+def follow(client, response) -> str:
+    """The lead page a change redirected to (post/redirect/get), with its flash message."""
+    assert response.status_code == 302, response.status_code
+    return client.get(response.headers["Location"]).text
+
+
+# Status, assignment, notes ------------------------------------------------------------------
+
+
+def test_status_change_is_saved_trailed_and_confirmed(app, ann, lead):
+    before = state(app, lead)
+    response = post(ann, app, lead, "status", status="qualified")
+    assert response.headers["Location"] == f"/staff/leads/{lead.id}#workflow"
+    page = follow(ann, response)
+    assert "Status changed to Qualified." in page
+    assert "Ann Peeters changed the status from New to Qualified." in page
+    after = state(app, lead)
+    assert after.status == "qualified"
+    assert after.version == before.version + 1
+    assert after.last_staff_action_at is not None
+    [change] = activities(app, lead, "status_changed")
+    assert change.user.email == "ann@agency.be"
+    assert change.detail == {"previous": "new", "status": "qualified", "reason": ""}
+
+
+def test_lost_needs_a_reason(app, ann, lead):
+    response = post(ann, app, lead, "status", status="lost", lost_reason="  ")
+    assert response.status_code == 422
+    assert '<a href="#lost_reason">Say why the lead was lost.</a>' in response.text
+    assert state(app, lead).status == "new" and not activities(app, lead, "status_changed")
+
+    page = follow(ann, post(ann, app, lead, "status", status="lost",
+                            lost_reason="Chose a site in Spain"))  # fmt: skip
+    assert "Reason: Chose a site in Spain" in page
+    after = state(app, lead)
+    assert (after.status, after.lost_reason) == ("lost", "Chose a site in Spain")
+    follow(ann, post(ann, app, lead, "status", status="in_discussion", lost_reason="ignored"))
+    assert state(app, lead).lost_reason == ""
+
+
+def test_the_same_status_again_changes_nothing(app, ann, lead):
+    page = follow(ann, post(ann, app, lead, "status", status="new"))
+    assert "Nothing changed: the lead was already in that state." in page
+    assert state(app, lead).last_staff_action_at is None
+    assert not activities(app, lead, "status_changed")
+
+
+def test_assignment(app, ann, lead):
+    bob = state(app, lead).assignee_id + 1
+    page = follow(ann, post(ann, app, lead, "assignee", assignee=str(bob)))
+    assert "Lead assigned to Bob Martin." in page
+    assert "Ann Peeters assigned the lead to Bob Martin." in page
+    assert state(app, lead).assignee.name == "Bob Martin"
+    page = follow(ann, post(ann, app, lead, "assignee", assignee=""))
+    assert "The lead is now unassigned." in page and "Ann Peeters unassigned the lead." in page
+    assert state(app, lead).assignee_id is None
+    assert [a.detail["assignee"] for a in activities(app, lead, "assigned")] == ["Bob Martin", ""]
+
+
+def test_assigning_to_a_deactivated_account_is_refused(app, ann, lead):
+    with app.app_context():
+        accounts.deactivate(accounts.find_user("bob@agency.be"))
+        bob = accounts.find_user("bob@agency.be").id
+        db.session.commit()
+    page = ann.get(f"/staff/leads/{lead.id}").text
+    assert f'<option value="{bob}">' not in page  # not offered
+    page = follow(ann, post(ann, app, lead, "assignee", assignee=str(bob)))
+    assert "Choose an active staff member." in page
+    assert state(app, lead).assignee.name == "Ann Peeters"
+
+
+def test_notes_are_added_to_the_trail_escaped(app, ann, lead):
+    page = follow(ann, post(ann, app, lead, "notes", text="Called them: <b>keen</b> on Liège."))
+    assert "Note added." in page
+    assert "Called them: &lt;b&gt;keen&lt;/b&gt; on Liège." in page
+    [note] = activities(app, lead, "note")
+    assert note.detail == {"text": "Called them: <b>keen</b> on Liège."}
+    assert state(app, lead).last_staff_action_at is not None
+    empty = ann.post(f"/staff/leads/{lead.id}/notes", data={"text": "   "})
+    assert empty.status_code == 422 and '<a href="#text">Write the note first.</a>' in empty.text
+
+
+# Matches --------------------------------------------------------------------------------------
+
+
+def test_verdicts(app, ann, lead):
+    first = lead.matches[0]
+    page = follow(ann, post(ann, app, lead, f"matches/{first}/verdict", verdict="relevant"))
+    assert f"{lead.orgs[0]} marked relevant." in page
+    assert re.search(r'value="" aria-pressed="true">✓ Relevant', page)  # pressed: a click clears
+    assert state(app, lead).matches[0].verdict == "relevant"
+    follow(ann, post(ann, app, lead, f"matches/{first}/verdict", verdict="not_relevant"))
+    assert state(app, lead).matches[0].verdict == "not_relevant"
+    page = follow(ann, post(ann, app, lead, f"matches/{first}/verdict", verdict=""))
+    assert f"Verdict on {lead.orgs[0]} cleared." in page
+    assert state(app, lead).matches[0].verdict is None
+    assert [a.detail["verdict"] for a in activities(app, lead, "match_judged")] == [
+        "relevant", "not_relevant", None]  # fmt: skip
+    bogus = post(ann, app, lead, f"matches/{first}/verdict", verdict="maybe")
+    assert bogus.status_code == 400
+
+
+def test_pinned_matches_come_first(app, ann, lead):
+    last = lead.matches[2]
+    page = follow(ann, post(ann, app, lead, f"matches/{last}/pin", pinned="true"))
+    assert f"{lead.orgs[2]} pinned" in page
+    current = page[page.index('class="lead-matches"') :]
+    assert current.index(lead.orgs[2]) < current.index(lead.orgs[0])
+    follow(ann, post(ann, app, lead, f"matches/{last}/pin", pinned="false"))
+    assert not state(app, lead).matches[2].pinned
+    assert [a.kind for a in activities(app, lead) if a.kind.startswith("match_")] == [
+        "match_pinned", "match_unpinned"]  # fmt: skip
+
+
+def test_removing_a_match(app, ann, lead):
+    page = follow(ann, post(ann, app, lead, f"matches/{lead.matches[1]}/remove"))
+    assert f"{lead.orgs[1]} removed from the matches." in page
+    assert [m.id for m in state(app, lead).matches] == [lead.matches[0], lead.matches[2]]
+    [removed] = activities(app, lead, "match_removed")
+    assert removed.detail["organization"] == lead.orgs[1] and removed.detail["score"] == 0.6
+
+
+def test_an_introduced_match_cannot_be_removed(app, ann, lead):
+    with app.app_context():
+        db.session.get(Match, lead.matches[0]).introduced_at = utcnow()
+        db.session.commit()
+    page = follow(ann, post(ann, app, lead, f"matches/{lead.matches[0]}/remove"))
+    assert "was already introduced to the investor: the match stays on the lead." in page
+    assert len(state(app, lead).matches) == 3
+
+
+def test_adding_an_organization_found_in_the_directory(app, ann, lead):
+    with app.app_context():
+        target = db.session.scalar(sa.select(Organization).order_by(Organization.slug.desc()))
+        target_id, target_name = target.id, target.name
+    page = ann.get(f"/staff/leads/{lead.id}", query_string={"org_q": target_name}).text
+    found = page[page.index('class="found"') :]
+    assert target_name in found
+    page = ann.get(f"/staff/leads/{lead.id}", query_string={"org_q": lead.orgs[0]}).text
+    assert "No other active organization matches" in page  # already a match: not offered
+
+    page = follow(ann, post(ann, app, lead, "matches", organization_id=target_id))
+    assert f"{target_name} added to the matches." in page and "Added by staff" in page
+    added = state(app, lead).matches[-1]
+    assert (added.organization_id, added.source, added.rank) == (target_id, "staff", 4)
+    page = follow(ann, post(ann, app, lead, "matches", organization_id=target_id))
+    assert f"{target_name} is already among the matches." in page
+
+
+def test_re_ranking_keeps_the_old_ranking_and_what_staff_chose(app, ann, lead):
+    with app.app_context():
+        inquiry = db.session.get(Inquiry, lead.id)
+        inquiry.needs_ranking = True
+        inquiry.matches[1].pinned = True
+        staff_pick = factories.organizations(10)[-1]
+        inquiry.matches.append(Match(organization=staff_pick, rank=4, score=0, source="staff"))
+        db.session.commit()
+    page = follow(ann, post(ann, app, lead, "rerank"))
+    assert re.search(r"Re-ranked with the current directory: \d+ new match", page)
+    after = state(app, lead)
+    superseded = [m for m in after.matches if m.superseded_at]
+    current = [m for m in after.matches if not m.superseded_at]
+    assert {m.id for m in superseded} == {lead.matches[0], lead.matches[2]}
+    assert lead.matches[1] in {m.id for m in current}
+    assert any(m.source == "staff" for m in current)
+    engine = [m for m in current if m.source == "engine" and not m.pinned]
+    assert engine and all(m.engine_version.startswith("tfidf") for m in engine)
+    assert all("life-sciences" in m.organization.sectors for m in engine[:3])
+    assert after.needs_ranking is False
+    assert "Previous ranking (1)" in page
+    [reranked] = activities(app, lead, "reranked")
+    assert reranked.detail["superseded"] == 2 and reranked.detail["kept"] == 2
+
+
+# Conflicts ------------------------------------------------------------------------------------
+
+
+CHANGES = {
+    "status": lambda lead: ("status", {"status": "spam"}),
+    "assignee": lambda lead: ("assignee", {"assignee": ""}),
+    "verdict": lambda lead: (f"matches/{lead.matches[0]}/verdict", {"verdict": "relevant"}),
+    "pin": lambda lead: (f"matches/{lead.matches[0]}/pin", {"pinned": "true"}),
+    "remove": lambda lead: (f"matches/{lead.matches[0]}/remove", {}),
+    "rerank": lambda lead: ("rerank", {}),
+    "introduce": lambda lead: ("introduce", {"matches": [lead.matches[0]]}),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_to_a_lead_someone_else_changed_meanwhile_is_refused(app, ann, lead, change):
+    seen = state(app, lead).version  # Ann's page shows this version
+    bob = app.test_client()
+    login(bob, "bob@agency.be")
+    follow(bob, post(bob, app, lead, "status", status="qualified"))  # Bob acts first
+    before = state(app, lead)
+    trail, mail = len(activities(app, lead)), len(outbox(app))
+
+    path, data = CHANGES[change](lead)
+    page = follow(ann, post(ann, app, lead, path, version=seen, **data))
+    assert CONFLICT in page and "Review the current state and try again." in page
+    after = state(app, lead)
+    assert (after.version, after.status, after.assignee_id) == (
+        before.version, "qualified", before.assignee_id)  # fmt: skip
+    assert [
+        (m.id, m.verdict, m.pinned, m.superseded_at, m.introduced_at) for m in after.matches
+    ] == [(m.id, m.verdict, m.pinned, m.superseded_at, m.introduced_at) for m in before.matches]
+    assert len(activities(app, lead)) == trail + 1  # Ann's page view only
+    assert len(outbox(app)) == mail
+
+
+def test_a_note_never_conflicts(app, ann, lead):
+    seen = state(app, lead).version
+    bob = app.test_client()
+    login(bob, "bob@agency.be")
+    follow(bob, post(bob, app, lead, "status", status="qualified"))
+    page = follow(ann, post(ann, app, lead, "notes", version=seen, text="Still valid"))
+    assert "Note added." in page
+
+
+def test_two_changes_racing_to_commit_the_second_is_refused(app, lead):
+    """Both read version 1; the other commits between this one's read and its write."""
+    with app.app_context():
+        inquiry = workflow.get_lead(lead.id)
+        ann = accounts.find_user("ann@agency.be")
+        version = inquiry.version
+        with db.engine.begin() as other:
+            other.execute(sa.update(Inquiry).where(Inquiry.id == lead.id)
+                          .values(status="won", version=Inquiry.version + 1))  # fmt: skip
+        with pytest.raises(workflow.Conflict):
+            workflow.set_status(inquiry, ann, version, "spam")
+    assert state(app, lead).status == "won"
+    assert not activities(app, lead, "status_changed")
+
+
+# Introductions --------------------------------------------------------------------------------
+
+
+def test_introductions_go_to_each_organization_and_the_investor_is_told(app, ann, lead):
+    app.config["BASE_URL"] = "https://matchmaker.example.be"
+    response = post(ann, app, lead, "introduce", matches=lead.matches[:2],
+                    message="They make <GMP> vectors")  # fmt: skip
+    page = follow(ann, response)
+    assert f"Introduction sent to {lead.orgs[0]}, {lead.orgs[1]}. The investor is told" in page
+    assert f"No contact address in the directory for {lead.orgs[1]}" in page
+    assert "ann@agency.be, to forward." in page
+
+    to_org, to_staff, to_investor = outbox(app)
+    assert to_org.recipient == "bd@first.example"
+    assert to_org.subject.startswith("Mise en relation : Sakura Bio Partners (Japon)")
+    assert "Aiko Tanaka" in to_org.body_text and "aiko@example.jp" in to_org.body_text
+    assert "They make <GMP> vectors" in to_org.body_text
+    assert "They make &lt;GMP&gt; vectors" in to_org.body_html
+    assert "<GMP>" not in to_org.body_html
+    assert to_staff.recipient == "ann@agency.be"
+    assert to_staff.subject.startswith("To forward: Introduction: Sakura Bio Partners (Japan)")
+    assert f"{lead.orgs[1]} has no contact address in the directory" in to_staff.body_text
+    assert to_investor.recipient == "aiko@example.jp"
+    code = state(app, lead).code
+    assert to_investor.subject == f"Introduction to 2 Walloon organizations ({code})"
+    assert lead.orgs[0] in to_investor.body_text and lead.orgs[1] in to_investor.body_text
+    assert "Ann Peeters, ann@agency.be" in to_investor.body_text
+    assert {m.inquiry_id for m in (to_org, to_staff, to_investor)} == {lead.id}
+
+    after = state(app, lead)
+    assert [m.introduced_at is not None for m in after.matches] == [True, True, False]
+    assert after.status == "introduced"
+    kinds = [a.kind for a in activities(app, lead) if a.kind != "viewed"]
+    assert kinds == ["submitted", "email_queued", "email_queued", "email_queued", "introduced",
+                     "status_changed"]  # fmt: skip
+    [introduced] = activities(app, lead, "introduced")
+    assert [o["via_staff"] for o in introduced.detail["organizations"]] == [False, True]
+    assert introduced.detail["message"] == "They make <GMP> vectors"
+    assert f"Ann Peeters introduced the investor to {lead.orgs[0]}, {lead.orgs[1]}." in page
+    assert "Introduced " in page  # the badge on the two matches
+
+
+def test_the_investor_is_told_in_their_language(app, ann, lead):
+    with app.app_context():
+        inquiry = db.session.get(Inquiry, lead.id)
+        inquiry.lang, inquiry.name = "fr", "Claire <Martin>"
+        inquiry.status = "in_discussion"
+        db.session.commit()
+    follow(ann, post(ann, app, lead, "introduce", matches=[lead.matches[2]]))
+    to_investor = outbox(app)[-1]
+    assert to_investor.subject.startswith(f"Mise en relation avec {lead.orgs[2]}")
+    assert "Bonjour Claire <Martin>," in to_investor.body_text
+    assert "Claire &lt;Martin&gt;" in to_investor.body_html
+    assert state(app, lead).status == "in_discussion"  # only new and qualified leads move
+
+
+def test_an_unassigned_lead_forwards_to_the_staff_inbox(app, ann, lead):
+    app.config["STAFF_INBOX"] = "leads@agency.example"
+    with app.app_context():
+        db.session.get(Inquiry, lead.id).assignee_id = None
+        db.session.commit()
+    follow(ann, post(ann, app, lead, "introduce", matches=[lead.matches[1]]))
+    assert [m.recipient for m in outbox(app)] == ["leads@agency.example", "aiko@example.jp"]
+
+
+def test_no_introduction_without_the_investors_consent_to_share(app, ann, lead):
+    with app.app_context():
+        db.session.get(Inquiry, lead.id).share_consent = False
+        db.session.commit()
+    page = ann.get(f"/staff/leads/{lead.id}").text
+    assert "The investor did not allow us to share their details" in page
+    assert "Send the introductions" not in page
+    page = follow(ann, post(ann, app, lead, "introduce", matches=lead.matches[:1]))
+    assert "The investor did not allow us to share their details" in page
+    assert outbox(app) == []
+    assert all(m.introduced_at is None for m in state(app, lead).matches)
+    assert not activities(app, lead, "introduced")
+
+
+def test_introducing_needs_a_choice_and_never_twice(app, ann, lead):
+    response = post(ann, app, lead, "introduce")
+    assert response.status_code == 422
+    assert "Choose at least one organization to introduce." in response.text
+    follow(ann, post(ann, app, lead, "introduce", matches=[lead.matches[0]]))
+    page = ann.get(f"/staff/leads/{lead.id}").text
+    assert f'name="matches" value="{lead.matches[0]}"' not in page
+    page = follow(ann, post(ann, app, lead, "introduce", matches=[lead.matches[0]]))
+    assert f"Already introduced: {lead.orgs[0]}." in page
+    assert len(outbox(app)) == 2  # the first introduction and its mail to the investor
+
+
+# CSRF -------------------------------------------------------------------------------------------
+
+
+def test_changes_need_the_csrf_token_of_the_page(app, client, lead):
+    app.config["WTF_CSRF_ENABLED"] = True
+    login_page = client.get("/staff/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    client.post("/staff/login", data={"email": "ann@agency.be",
+                                      "password": "correct horse battery staple",
+                                      "csrf_token": token})  # fmt: skip
+    forged = post(client, app, lead, "status", status="spam")
+    assert forged.status_code == 400 and state(app, lead).status == "new"
+    page = client.get(f"/staff/leads/{lead.id}").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    follow(client, post(client, app, lead, "status", status="spam", csrf_token=token))
+    assert state(app, lead).status == "spam"
+
+
+def test_users_without_an_account_row_cannot_be_assigned(app, ann, lead):
+    page = follow(ann, post(ann, app, lead, "assignee", assignee="9999"))
+    assert "Choose an active staff member." in page
+    with app.app_context():
+        assert db.session.get(User, 9999) is None
