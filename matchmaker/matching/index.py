@@ -136,7 +136,6 @@ class Index:
         slugs = [doc.slug for doc in self._docs]
         if len(set(slugs)) != len(slugs):
             raise ValueError("duplicate organization slugs")
-        self._slugs = np.array(slugs, dtype=object)
         self._vocabulary, counts = _weighted_counts(self._docs)
         tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         self._idf = tfidf.idf_
@@ -151,6 +150,8 @@ class Index:
 
     def rank(self, query: Query, top: int = 10) -> tuple[Ranked, ...]:
         """The best `top` organizations for the query, best first; ties go by slug."""
+        if top < 1:
+            raise ValueError("top must be at least 1")
         sectors = _checked(query.sectors, SECTORS, "sector")
         offers = _checked(query.offers, OFFERS, "engagement type")
         occurrences = analyse_query(query.text, guess_lang(query.text, query.lang or "en"))
@@ -160,9 +161,17 @@ class Index:
             )
         columns, weights, phrases = self._vectorise(occurrences)
         scores = self._blend(self._text_scores(columns, weights), sectors, offers)
+        best = _top(scores, top)
+        shares = self._shares(best, columns, weights)
         return tuple(
-            self._explain(i, float(scores[i]), columns, weights, phrases, sectors, offers)
-            for i in _top(scores, top)
+            Ranked(
+                slug=self._docs[i].slug,
+                score=round(min(float(scores[i]), 1.0), 6),
+                terms=top_terms(_by_phrase(row, columns, phrases)),
+                sectors=_held(self._docs[i].sectors, sectors, SECTORS),
+                offers=_held(self._docs[i].offers, offers, OFFERS),
+            )
+            for i, row in zip(best, shares, strict=True)
         )
 
     def _vectorise(
@@ -194,6 +203,8 @@ class Index:
 
     def _blend(self, scores: np.ndarray, sectors: int, offers: int) -> np.ndarray:
         """Add the facet shares; with no facet chosen the text score is left as it is."""
+        if not sectors and not offers:
+            return scores
         total = 1.0
         if sectors:
             share = np.bitwise_count(self._sector_masks & sectors) / sectors.bit_count()
@@ -203,35 +214,34 @@ class Index:
             share = np.bitwise_count(self._offer_masks & offers) / offers.bit_count()
             scores = scores + OFFER_WEIGHT * share
             total += OFFER_WEIGHT
-        return np.clip(scores / total, 0.0, 1.0)
+        return scores / total
 
-    def _explain(
-        self,
-        i: int,
-        score: float,
-        columns: np.ndarray,
-        weights: np.ndarray,
-        phrases: dict[int, str],
-        sectors: int,
-        offers: int,
-    ) -> Ranked:
-        """The Ranked result for organization `i`, with the query phrases that scored for it."""
-        contributions: dict[str, float] = {}
-        for column, weight in zip(columns, weights, strict=True):
-            start, end = self._postings.indptr[column], self._postings.indptr[column + 1]
-            at = start + np.searchsorted(self._postings.indices[start:end], i)
-            if at < end and self._postings.indices[at] == i:
-                phrase = phrases[column]
-                share = float(weight * self._postings.data[at])
-                contributions[phrase] = contributions.get(phrase, 0.0) + share
-        doc = self._docs[i]
-        return Ranked(
-            slug=doc.slug,
-            score=round(score, 6),
-            terms=top_terms(contributions),
-            sectors=tuple(s for s in doc.sectors if s in _unmask(sectors, SECTORS)),
-            offers=tuple(o for o in doc.offers if o in _unmask(offers, OFFERS)),
-        )
+    def _shares(self, best: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """shares[r, j]: what query feature columns[j] adds to the text score of best[r]."""
+        shares = np.zeros((len(best), len(columns)), np.float32)
+        if not len(best):
+            return shares
+        postings = self._postings
+        for j, column in enumerate(columns):
+            start, end = postings.indptr[column], postings.indptr[column + 1]
+            docs = postings.indices[start:end]
+            at = np.minimum(np.searchsorted(docs, best), end - start - 1)
+            shares[:, j] = np.where(docs[at] == best, postings.data[start + at], 0.0)
+        return shares * weights
+
+
+def _by_phrase(shares: np.ndarray, columns: np.ndarray, phrases: dict[int, str]) -> dict:
+    """Each query phrase's summed share of one organization's score."""
+    total: dict[str, float] = {}
+    for j in np.flatnonzero(shares):
+        phrase = phrases[columns[j]]
+        total[phrase] = total.get(phrase, 0.0) + float(shares[j])
+    return total
+
+
+def _held(values: Sequence[str], chosen: int, vocabulary: Sequence[str]) -> tuple[str, ...]:
+    """The chosen facet values (a bitmask over vocabulary) that an organization has."""
+    return tuple(value for value in values if value in _unmask(chosen, vocabulary))
 
 
 def _unmask(mask: int, vocabulary: Sequence[str]) -> tuple[str, ...]:
@@ -248,12 +258,17 @@ def _checked(values: Sequence[str], allowed: Sequence[str], what: str) -> int:
 
 def _top(scores: np.ndarray, top: int) -> np.ndarray:
     """Indices of the `top` best positive scores, best first, ties by index (= by slug)."""
-    positive = np.flatnonzero(scores > 0)
-    if len(positive) > top:
-        threshold = np.partition(scores[positive], len(positive) - top)[len(positive) - top]
-        positive = positive[scores[positive] >= threshold]
-    order = np.lexsort((positive, -scores[positive]))
-    return positive[order][:top]
+    threshold = np.finfo(np.float32).tiny
+    if len(scores) >= 2 * top:
+        # each of `top` blocks has its maximum above the cut-off: a cheap lower bound for it
+        blocks = scores[: len(scores) // top * top].reshape(top, -1)
+        threshold = max(threshold, blocks.max(axis=1).min())
+    candidates = np.flatnonzero(scores >= threshold)
+    if len(candidates) > top:
+        cut = np.partition(scores[candidates], len(candidates) - top)[len(candidates) - top]
+        candidates = candidates[scores[candidates] >= cut]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order][:top]
 
 
 def build_index(docs: Sequence[OrgDoc]) -> Index:

@@ -132,9 +132,13 @@ def test_unknown_words_give_no_results(index):
     assert index.rank(Query("zzyzx qwfp")) == ()
 
 
-def test_unknown_facet_is_an_error(index):
+def test_unknown_facet_or_bad_top_is_an_error(index):
     with pytest.raises(ValueError, match="unknown sector"):
         index.rank(Query("cell therapy", sectors=("space-tourism",)))
+    with pytest.raises(ValueError, match="unknown engagement type"):
+        index.rank(Query("cell therapy", offers=("hugs",)))
+    with pytest.raises(ValueError, match="top"):
+        index.rank(Query("cell therapy"), top=0)
 
 
 def test_a_50_kb_query_is_handled(index, directory):
