@@ -49,6 +49,11 @@ def _idle_too_long() -> bool:
     return last_seen is not None and datetime.now(UTC).timestamp() - last_seen > limit
 
 
-from matchmaker.staff import auth_views, views  # noqa: E402,F401  (routes register on bp)
+from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
+    auth_views,
+    outbox_views,
+    routing_views,
+    views,
+)
 
 bp.register_blueprint(admin_bp, url_prefix="/admin")
