@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from flask import Flask
 
     from matchmaker import cli, database, errors, health, i18n, labels, security, templating
+    from matchmaker.api import bp as api_bp
     from matchmaker.config import load_config
     from matchmaker.extensions import csrf, limiter, login_manager
     from matchmaker.public.views import bp as public_bp
@@ -35,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(health.bp)
     errors.init_app(app)
     cli.init_app(app)

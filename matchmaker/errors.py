@@ -4,6 +4,8 @@ from flask import Flask, current_app, render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from matchmaker import api
+
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(SecurityError, refuse_untrusted_host)
@@ -25,6 +27,8 @@ def explanation(code: int) -> str:
 
 
 def render_http_error(error: HTTPException):
+    if api.is_api_request():
+        return api.error_response(error)
     code = error.code or 500
     return render_template("errors/error.html", code=code, message=explanation(code)), code
 

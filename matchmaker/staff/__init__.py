@@ -53,6 +53,7 @@ from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     auth_views,
     outbox_views,
     routing_views,
+    token_views,
     views,
 )
 
