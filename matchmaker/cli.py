@@ -12,12 +12,20 @@ from flask.cli import AppGroup, with_appcontext
 
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage, Role, User
-from matchmaker.services import accounts, directory, leads, matching, outbox
+from matchmaker.services import (
+    accounts,
+    directory,
+    leads,
+    matching,
+    outbox,
+    privacy,
+)
 
 directory_cli = AppGroup("directory", help="Keep the directory of organizations.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver and inspect outgoing mail.")
 inquiries_cli = AppGroup("inquiries", help="Look after investors' inquiries.")
+privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 
 
 def init_app(app: Flask) -> None:
@@ -26,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(inquiries_cli)
+    app.cli.add_command(privacy_cli)
 
 
 @click.command()
@@ -257,3 +266,24 @@ def _echo_delivery(report: outbox.DeliveryReport, stamp: bool = False) -> None:
         + (f", {report.skipped} taken by another relay" if report.skipped else "")
         + "."
     )
+
+
+@privacy_cli.command("purge")
+@click.option(
+    "--older-than-months", type=click.IntRange(min=1), default=None,
+    help="Delete inquiries received and last worked on longer ago than this "
+    "[default: MATCHMAKER_RETENTION_MONTHS].",
+)  # fmt: skip
+@click.option("--apply", is_flag=True, help="Delete them; without it, only count them.")
+def purge_inquiries(older_than_months: int | None, apply: bool) -> None:
+    """Delete old inquiries with their matches, trail and mail (a dry run unless --apply)."""
+    months = older_than_months or current_app.config["RETENTION_MONTHS"]
+    result = privacy.purge_stale_inquiries(months, apply=apply)
+    when = f"{result.cutoff:%Y-%m-%d %H:%M} UTC"
+    if apply:
+        click.echo(f"Deleted {result.count} inquiries received and last worked on before {when}.")
+    else:
+        click.echo(
+            f"Dry run: {result.count} inquiries were received and last worked on before {when}. "
+            "Nothing was deleted; add --apply to delete them."
+        )

@@ -39,6 +39,11 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_CLAIM_SECONDS": 300,  # a relay's lease on a message it is sending
     "OUTBOX_SEND_AFTER_COMMIT": True,  # try an immediate delivery in the background
     "STAFF_IDLE_TIMEOUT_MINUTES": 60,
+    # Insight and privacy: when an open lead counts as stale (its assignee is reminded), when a
+    # lead's best match is too weak (a demand gap), and how long inquiries are kept.
+    "STALE_AFTER_DAYS": 7,
+    "DEMAND_GAP_THRESHOLD": 0.25,
+    "RETENTION_MONTHS": 36,
     "SESSION_COOKIE_SECURE": None,  # None: secure except in debug and testing
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

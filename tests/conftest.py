@@ -1,6 +1,8 @@
-"""Shared fixtures: an app on a fresh database (SQLite, or PostgreSQL when configured)."""
+"""Shared fixtures: an app on a fresh database (SQLite, or PostgreSQL when configured), and a
+live server with a headless Chromium for the browser tests."""
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from matchmaker import create_app
 from matchmaker.extensions import db
@@ -183,3 +186,101 @@ def mail_app(app: Flask, smtp_server: SMTPServer) -> Flask:
     """The app sending mail to smtp_server; deliveries only when a test runs the relay."""
     app.config.update(smtp_server.config, OUTBOX_SEND_AFTER_COMMIT=False)
     return app
+
+
+# Browser tests ------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        """No access log: a failing test shows its own output, not every asset request."""
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
+    """The app with CSRF on and the shipped directory, on a file SQLite database, served by a
+    real server thread on a free port: (app, base URL). One per test module."""
+    skip_unless_available(os.path.exists(CHROMIUM), f"the browser tests need {CHROMIUM}")
+    database = tmp_path_factory.mktemp("browser") / "matchmaker.sqlite3"
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True,
+         "INQUIRY_RATE_LIMIT": "100 per minute"}
+    )  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        directory.apply_import(
+            directory.plan_import(directory.parse_csv(directory.shipped_directory()))
+        )
+        db.session.commit()
+    http = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport, lang) → a page in a fresh context with that Accept-Language."""
+    contexts = []
+
+    def open_(viewport: dict, lang: str):
+        context = browser.new_context(
+            viewport=viewport, locale="fr-BE" if lang == "fr" else "en-GB"
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> None:
+    """A full-page screenshot in test-artifacts/, to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def assert_accessible(page, what: str) -> None:
+    """axe-core (bundled by axe-playwright-python, injected from disk) finds nothing serious."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    grave = [v for v in violations if v["impact"] in ("serious", "critical")]
+    details = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in grave
+    ]
+    assert not grave, f"{what}: " + "; ".join(details)
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -1,117 +1,16 @@
 """The inquiry flow in a real headless Chromium: filled in by its labels, in English and French,
 on a desktop and a phone, checked with axe-core; screenshots go to test-artifacts/."""
 
-import os
 import re
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, OutboxMessage
-from matchmaker.services import directory
-from tests.conftest import skip_unless_available
+from tests.conftest import DESKTOP, PHONE, assert_accessible, no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        """No access log: a failing test shows its own output, not every asset request."""
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
-    """The app on a file SQLite database, served by a real server thread on a free port."""
-    skip_unless_available(os.path.exists(CHROMIUM), f"the browser tests need {CHROMIUM}")
-    database = tmp_path_factory.mktemp("browser") / "matchmaker.sqlite3"
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True,
-         "INQUIRY_RATE_LIMIT": "100 per minute"}
-    )  # fmt: skip
-    with app.app_context():
-        db.create_all()
-        directory.apply_import(
-            directory.plan_import(directory.parse_csv(directory.shipped_directory()))
-        )
-        db.session.commit()
-    http = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(viewport, lang) → a page in a fresh context with that Accept-Language."""
-    contexts = []
-
-    def open_(viewport: dict, lang: str):
-        context = browser.new_context(
-            viewport=viewport, locale="fr-BE" if lang == "fr" else "en-GB"
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
-def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def assert_accessible(page, what: str) -> None:
-    """axe-core (bundled by axe-playwright-python, injected from disk) finds nothing serious."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    grave = [v for v in violations if v["impact"] in ("serious", "critical")]
-    details = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in grave
-    ]
-    assert not grave, f"{what}: " + "; ".join(details)
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 ENGLISH = {
@@ -131,9 +30,9 @@ FRENCH = {
 
 
 def test_an_investor_goes_from_the_home_page_to_ranked_matches_in_english_on_a_desktop(
-    server, open_page
+    live_server, open_page
 ):
-    app, base = server
+    app, base = live_server
     page = open_page(DESKTOP, "en")
     page.goto(base + "/")
     page.get_by_role("main").get_by_role("link", name="Describe your project").click()
@@ -179,8 +78,8 @@ def test_an_investor_goes_from_the_home_page_to_ranked_matches_in_english_on_a_d
         assert "aiko@example.jp" in recipients and len(recipients) == 2
 
 
-def test_a_partner_does_the_same_in_french_on_a_phone(server, open_page):
-    app, base = server
+def test_a_partner_does_the_same_in_french_on_a_phone(live_server, open_page):
+    app, base = live_server
     page = open_page(PHONE, "fr")
     page.goto(base + "/")
     page.get_by_role("main").get_by_role("link", name="Décrivez votre projet").click()
@@ -218,8 +117,8 @@ def test_a_partner_does_the_same_in_french_on_a_phone(server, open_page):
         assert inquiry.lang == "fr" and inquiry.share_consent is True
 
 
-def test_problems_are_summarised_at_the_top_and_reachable_by_keyboard(server, open_page):
-    _, base = server
+def test_problems_are_summarised_at_the_top_and_reachable_by_keyboard(live_server, open_page):
+    _, base = live_server
     page = open_page(PHONE, "en")
     page.goto(base + "/inquiry")
     page.get_by_label("Email address", exact=True).fill("aiko@")

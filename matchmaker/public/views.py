@@ -17,7 +17,7 @@ from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearc
 from matchmaker.security import safe_next_path
 from matchmaker.services import directory, leads, matching
 from matchmaker.services.notifications import top_matches
-from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
+from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION, notice_template
 
 bp = Blueprint("public", __name__)
 
@@ -108,6 +108,15 @@ def inquiry_result(reference: str):
 @bp.get("/privacy")
 def privacy():
     return render_template("public/privacy.html", notice_version=PRIVACY_NOTICE_VERSION)
+
+
+@bp.get("/privacy/<version>")
+def privacy_version(version: str):
+    """One version of the notice, word for word, as the consent records refer to it."""
+    template = notice_template(version)
+    if template is None:
+        abort(404)
+    return render_template(template, notice_version=version)
 
 
 @bp.get("/language/<lang>")

@@ -1,13 +1,15 @@
-"""Staff accounts: password hashing, sign-in with a lockout shared by every worker, sessions."""
+"""Staff accounts: passwords, sign-in with a lockout shared by every worker, sessions, roles."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 from matchmaker.extensions import db
 from matchmaker.models import Role, User, utcnow
@@ -15,6 +17,8 @@ from matchmaker.models import Role, User, utcnow
 MIN_PASSWORD_LENGTH = 12
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+# Generated passwords: 5 groups of 4 characters without look-alikes (31**20, about 99 bits).
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 # Argon2id at OWASP's recommended strength (19 MiB, 2 iterations, 1 lane) or stronger.
 hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -33,17 +37,24 @@ class SignIn:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            _("The password must have at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
+        )
     return hasher.hash(password)
+
+
+def generate_password() -> str:
+    """A random password for a new account or a reset, to be handed over once."""
+    groups = ("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(5))
+    return "-".join(groups)
 
 
 def create_user(email: str, name: str, password: str, role: str = Role.STAFF) -> User:
     """Add a staff account (no commit)."""
     email = normalize_email(email)
-    if role not in set(Role):
-        raise AccountError(f"The role must be one of: {', '.join(Role)}.")
+    _check_role(role)
     if find_user(email):
-        raise AccountError(f"An account for {email} already exists.")
+        raise AccountError(_("An account for %(email)s already exists.", email=email))
     user = User(email=email, name=name.strip() or email, password_hash=hash_password(password),
                 role=role)  # fmt: skip
     db.session.add(user)
@@ -101,10 +112,68 @@ def _record_failure(user: User) -> None:
         user.failed_logins = 0
 
 
+def _check_role(role: str) -> None:
+    if role not in set(Role):
+        raise AccountError(_("The role must be one of: %(roles)s.", roles=", ".join(Role)))
+
+
+def update_user(user: User, name: str, role: str) -> list[str]:
+    """Rename a user or change their role; the names of the fields changed (no commit).
+
+    The last active admin cannot stop being one (AccountError).
+    """
+    _check_role(role)
+    name = name.strip() or user.email
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        _keep_an_admin(user)
+    changed = [field for field, value in (("name", name), ("role", role))
+               if getattr(user, field) != value]  # fmt: skip
+    user.name, user.role = name, role
+    return changed
+
+
 def deactivate(user: User) -> None:
-    """Refuse this user's sign-ins and end their sessions (no commit)."""
+    """Refuse this user's sign-ins and end their sessions (no commit).
+
+    The last active admin cannot be deactivated (AccountError).
+    """
+    _keep_an_admin(user)
     user.active = False
     end_all_sessions(user)
+
+
+def reactivate(user: User) -> None:
+    """Let a deactivated user sign in again, with a clean slate of failed attempts (no commit)."""
+    user.active = True
+    user.failed_logins, user.locked_until = 0, None
+
+
+def reset_password(user: User) -> str:
+    """Give the user a new generated password, returned to be handed over once; their
+    sessions end and any lockout is lifted (no commit)."""
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    end_all_sessions(user)
+    return password
+
+
+def _keep_an_admin(user: User) -> None:
+    """Refuse a change that would take the last active admin away.
+
+    The active admins' rows are locked until the transaction ends, so two admins demoting
+    each other at the same moment cannot both succeed.
+    """
+    if not (user.active and user.role == Role.ADMIN):
+        return
+    admins = db.session.scalars(
+        sa.select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).with_for_update()
+    ).all()
+    if not set(admins) - {user.id}:
+        raise AccountError(
+            _("%(name)s is the last active administrator. Make someone else an administrator "
+              "first.", name=user.name)
+        )  # fmt: skip
 
 
 def end_all_sessions(user: User) -> None:

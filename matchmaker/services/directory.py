@@ -148,7 +148,7 @@ def parse_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
             )
         start = reader.line_num + 1
         for record in reader:
-            records.append((start, record))
+            records.append((start, {name: _undefuse(value) for name, value in record.items()}))
             start = reader.line_num + 1
     except csv.Error as error:
         raise ImportFileError(_malformed(start, error)) from None
@@ -469,6 +469,13 @@ def _cell(value: Any) -> str:
 def _defuse(cell: str) -> str:
     """Prefix a quote to a cell that starts like a formula (OWASP CSV injection)."""
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+def _undefuse(cell: Any) -> Any:
+    """A cell as it was before _defuse, so that an export imports back unchanged."""
+    if isinstance(cell, str) and cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
+        return cell[1:]
+    return cell
 
 
 def active_query() -> sa.Select:

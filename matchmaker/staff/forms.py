@@ -252,3 +252,25 @@ class CoverageForm(FlaskForm):
 
 def _country_codes(text: str | None) -> list[str]:
     return [code.upper() for code in re.split(r"[\s,;]+", text or "") if code]
+
+
+# Personal data requests ---------------------------------------------------------------------
+
+
+class PersonalDataForm(FlaskForm):
+    """The address an access or erasure request is about."""
+
+    email = EmailField(
+        _l("Email address of the person"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter the email address the request is about.")),
+                    Length(max=254)],  # fmt: skip
+    )
+
+
+class ErasureForm(PersonalDataForm):
+    confirm = BooleanField(
+        _l("I checked that the request comes from this person, and I understand that the "
+           "erasure cannot be undone."),
+        validators=[DataRequired(_l("Confirm that you checked the request before erasing."))],
+    )  # fmt: skip

@@ -1,13 +1,6 @@
-// The inquiry form: focus the error summary, count characters left, block a second submit.
+// The inquiry form: count characters left, block a second submit (forms.js focuses errors).
 (function () {
   "use strict";
-
-  function focusErrorSummary() {
-    var summary = document.querySelector("[data-focus-on-load]");
-    if (summary) {
-      summary.focus();
-    }
-  }
 
   function countCharacters() {
     document.querySelectorAll("[data-count-for]").forEach(function (counter) {
@@ -47,7 +40,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    focusErrorSummary();
     countCharacters();
     preventDoubleSubmit();
   });

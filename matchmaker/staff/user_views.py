@@ -1,0 +1,105 @@
+"""Admin pages for staff accounts: list, create, rename, change role, (de)activate, new password."""
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from matchmaker.extensions import db
+from matchmaker.models import User
+from matchmaker.services import accounts
+from matchmaker.staff import admin_bp
+from matchmaker.staff.forms import ROLE_LABELS, UserCreateForm, UserForm
+
+
+@admin_bp.get("/users")
+def user_list():
+    users = db.session.scalars(
+        db.select(User).order_by(User.active.desc(), db.func.lower(User.name), User.id)
+    ).all()
+    return render_template("staff/admin/user_list.html", users=users, role_labels=ROLE_LABELS)
+
+
+@admin_bp.route("/users/new", methods=["GET", "POST"])
+def user_create():
+    """Create an account with a generated password, shown in this response only."""
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        password = accounts.generate_password()
+        try:
+            user = accounts.create_user(form.email.data, form.name.data, password, form.role.data)
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            _log("created %s account %s", user.role, user.email)
+            return render_template(
+                "staff/admin/user_password.html", user=user, password=password, created=True
+            )
+    return render_template("staff/admin/user_create.html", form=form)
+
+
+@admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            changed = accounts.update_user(user, form.name.data, form.role.data)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            form.role.errors.append(str(error))
+        else:
+            db.session.commit()
+            if changed:
+                _log("changed %s of %s (role %s)", ", ".join(changed), user.email, user.role)
+            flash(_("The account of %(name)s is saved.", name=user.name), "success")
+            if user.id == current_user.id and not user.is_admin:
+                return redirect(url_for("staff.index"))
+            return redirect(url_for(".user_list"))
+    return render_template(
+        "staff/admin/user_edit.html", form=form, user=user, role_labels=ROLE_LABELS
+    )
+
+
+@admin_bp.post("/users/<int:user_id>/deactivate")
+def user_deactivate(user_id: int):
+    user = db.get_or_404(User, user_id)
+    try:
+        accounts.deactivate(user)
+    except accounts.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".user_edit", user_id=user.id))
+    db.session.commit()
+    _log("deactivated %s", user.email)
+    message = _("%(name)s can no longer sign in; their sessions have ended.", name=user.name)
+    flash(message, "success")
+    if user.id == current_user.id:
+        return redirect(url_for("staff.login"))
+    return redirect(url_for(".user_list"))
+
+
+@admin_bp.post("/users/<int:user_id>/reactivate")
+def user_reactivate(user_id: int):
+    user = db.get_or_404(User, user_id)
+    accounts.reactivate(user)
+    db.session.commit()
+    _log("reactivated %s", user.email)
+    flash(_("%(name)s can sign in again with their password.", name=user.name), "success")
+    return redirect(url_for(".user_list"))
+
+
+@admin_bp.post("/users/<int:user_id>/password")
+def user_reset_password(user_id: int):
+    """Give the user a new generated password, shown in this response only."""
+    user = db.get_or_404(User, user_id)
+    password = accounts.reset_password(user)
+    db.session.commit()
+    _log("reset the password of %s", user.email)
+    return render_template(
+        "staff/admin/user_password.html", user=user, password=password, created=False
+    )
+
+
+def _log(message: str, *args) -> None:
+    current_app.logger.info("Users admin %s " + message, current_user.email, *args)

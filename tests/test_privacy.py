@@ -1,0 +1,212 @@
+"""GDPR tools: export and erasure of an address, the retention purge, the versioned notice."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from matchmaker.extensions import db
+from matchmaker.models import Activity, Inquiry, User, utcnow
+from matchmaker.services import privacy
+from tests import factories
+
+ADDRESS = "aiko.tanaka@sakura-bio.example"
+
+
+def admin_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(User.id).where(User.email == "admin@agency.be"))
+
+
+@pytest.fixture
+def held(seeded, make_user):
+    """Two inquiries from ADDRESS (one typed in capitals) with matches, notes and mail; another
+    person's inquiry whose note quotes ADDRESS; a message elsewhere that quotes it."""
+    staff = make_user("ann@agency.be", name="Ann Staff")
+    with seeded.app_context():
+        orgs = factories.organizations(3)
+        first = factories.add_inquiry(email=ADDRESS, scores=(0.5, 0.2), match_orgs=orgs[:2])
+        second = factories.add_inquiry(email=ADDRESS.upper(), name="Aiko T.", scores=(0.4,),
+                                       match_orgs=orgs[2:])  # fmt: skip
+        other = factories.add_inquiry(email="someone@else.example", name="Someone Else")
+        factories.add_staff_action(first, staff.id, timedelta(hours=2), text="Called her.")
+        factories.add_staff_action(other, staff.id, timedelta(hours=1),
+                                   text=f"Same fund as {ADDRESS}, check.")  # fmt: skip
+        factories.add_outbox_message(first, ADDRESS, "Your inquiry is registered.")
+        factories.add_outbox_message(second, "ann@agency.be", f"New lead from {ADDRESS}")
+        factories.add_outbox_message(None, "boss@agency.be", f"FYI: {ADDRESS.title()} called")
+        factories.add_outbox_message(other, "someone@else.example", "Your inquiry is registered.")
+        db.session.commit()
+        return {"first": first.code, "second": second.code, "other": other.id}
+
+
+def every_value(app) -> list[tuple[str, str, str]]:
+    """(table, column, value as lower-case text) for every column of every row of every table."""
+    found = []
+    with app.app_context():
+        metadata = sa.MetaData()
+        metadata.reflect(db.engine)
+        with db.engine.connect() as connection:
+            for table in metadata.sorted_tables:
+                for row in connection.execute(sa.select(table)).mappings():
+                    for column, value in row.items():
+                        found.append((table.name, column, str(value).lower()))
+    return found
+
+
+def traces(app, address: str) -> list[tuple[str, str]]:
+    return [(table, column) for table, column, value in every_value(app) if address in value]
+
+
+def row_counts(app) -> dict[str, int]:
+    with app.app_context():
+        metadata = sa.MetaData()
+        metadata.reflect(db.engine)
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in metadata.sorted_tables
+        }
+
+
+# Access and erasure from the back office ---------------------------------------------------
+
+
+def test_staff_members_cannot_use_the_privacy_tools(staff_client):
+    assert staff_client.get("/staff/admin/privacy").status_code == 403
+    assert staff_client.post("/staff/admin/privacy/export",
+                             data={"email": ADDRESS}).status_code == 403  # fmt: skip
+
+
+def test_lookup_shows_what_is_held(admin_client, held):
+    page = admin_client.post("/staff/admin/privacy", data={"email": f" {ADDRESS.upper()} "})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "2 inquiries" in text and held["first"] in text and held["second"] in text
+    assert "3 messages in the outbox" in text
+
+
+def test_export_has_everything_about_the_address_and_is_audited(app, admin_client, held):
+    response = admin_client.post("/staff/admin/privacy/export", data={"email": ADDRESS})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment; filename=personal-data")
+    data = json.loads(response.get_data(as_text=True))
+    assert [inquiry["code"] for inquiry in data["inquiries"]] == [held["first"], held["second"]]
+    first = data["inquiries"][0]
+    assert [match["rank"] for match in first["matches"]] == [1, 2]
+    assert first["consent"]["privacy_notice_version"] == "2026-01"
+    assert "Called her." in [entry["detail"].get("text") for entry in first["activity"]]
+    assert sorted(message["to"] for message in data["messages"]) == sorted(
+        [ADDRESS, "ann@agency.be", "boss@agency.be"])  # fmt: skip
+    assert [entry["detail"]["text"] for entry in data["activity_elsewhere"]] == [
+        f"Same fund as {ADDRESS}, check."]  # fmt: skip
+    with app.app_context():
+        audit = db.session.scalars(
+            sa.select(Activity).where(Activity.kind == "personal_data_exported")).all()  # fmt: skip
+        assert {entry.user_id for entry in audit} == {admin_id(app)}
+        assert len(audit) == 3  # the request, and one on each inquiry's trail
+    log = admin_client.get("/staff/admin/privacy").get_data(as_text=True)
+    assert "Export" in log and held["first"] in log
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_erasure_leaves_no_trace_of_the_address_in_any_table(app, admin_client, held):
+    assert len(traces(app, ADDRESS)) > 5
+    response = admin_client.post(
+        "/staff/admin/privacy/erase", data={"email": ADDRESS, "confirm": "y"}, follow_redirects=True
+    )
+    assert "Erased: 2 inquiries" in response.get_data(as_text=True)
+
+    assert traces(app, ADDRESS) == []
+    with app.app_context():
+        assert db.session.scalars(sa.select(Inquiry.id)).all() == [held["other"]]
+        note = db.session.scalar(sa.select(Activity).where(Activity.inquiry_id == held["other"],
+                                                           Activity.kind == "note"))  # fmt: skip
+        assert note.detail["text"] == "Same fund as [erased], check."
+        record = db.session.scalar(
+            sa.select(Activity).where(Activity.kind == "personal_data_erased")
+        )
+        assert record.user_id == admin_id(app) and record.inquiry_id is None
+        assert record.detail["inquiries"] == 2
+        assert sorted(record.detail["codes"]) == sorted([held["first"], held["second"]])
+        # The other person's inquiry and mail are untouched.
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)
+                                 .where(Activity.inquiry_id == held["other"])) == 2  # fmt: skip
+    assert "someone@else.example" in {value for _, _, value in every_value(app)}
+
+
+def test_erasure_needs_the_confirmation(app, admin_client, held):
+    before = row_counts(app)
+    response = admin_client.post("/staff/admin/privacy/erase", data={"email": ADDRESS})
+    assert response.status_code == 422
+    assert "Confirm that you checked the request" in response.get_data(as_text=True)
+    assert row_counts(app) == before
+
+
+# Retention ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def aged(seeded, make_user):
+    """Leads received 40, 37 and 1.5 months ago; the 40-month-old one worked on last week."""
+    staff = make_user("ann@agency.be")
+    now = utcnow()
+    with seeded.app_context():
+        orgs = factories.organizations(1)
+        ancient = factories.add_inquiry(created_at=now - timedelta(days=1220), email="a@x.example",
+                                        scores=(0.3,), match_orgs=orgs)  # fmt: skip
+        old = factories.add_inquiry(created_at=now - timedelta(days=1130), email="b@x.example",
+                                    scores=(0.3,), match_orgs=orgs)  # fmt: skip
+        factories.add_outbox_message(old, "b@x.example", "Registered.")
+        factories.add_inquiry(created_at=now - timedelta(days=45), email="c@x.example")
+        factories.add_staff_action(ancient, staff.id, timedelta(days=1213), text="Still going")
+        db.session.commit()
+        return {"ancient": ancient.id, "old": old.id}
+
+
+def test_purge_dry_run_counts_and_changes_nothing(app, runner, aged):
+    before = every_value(app)
+    result = runner.invoke(args=["privacy", "purge", "--older-than-months", "36"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run: 1 inquiries" in result.output
+    assert every_value(app) == before
+
+
+def test_purge_applied_deletes_what_nobody_touched_for_n_months(app, runner, aged):
+    result = runner.invoke(args=["privacy", "purge", "--older-than-months", "36", "--apply"])
+    assert "Deleted 1 inquiries" in result.output
+    with app.app_context():
+        remaining = db.session.scalars(sa.select(Inquiry.email).order_by(Inquiry.email)).all()
+        assert remaining == ["a@x.example", "c@x.example"]
+        record = db.session.scalar(sa.select(Activity).where(Activity.kind == "retention_purge"))
+        assert (record.detail["inquiries"], record.detail["matches"]) == (1, 1)
+        assert record.detail["messages"] == 1 and record.user_id is None
+    assert traces(app, "b@x.example") == []
+
+
+def test_purge_defaults_to_the_configured_retention(app, runner, aged):
+    app.config["RETENTION_MONTHS"] = 1
+    result = runner.invoke(args=["privacy", "purge"])
+    assert "Dry run: 2 inquiries" in result.output  # the old one and the 45-day-old one
+
+
+@pytest.mark.parametrize(
+    ("moment", "months", "expected"),
+    [((2026, 3, 31), 1, (2026, 2, 28)), ((2028, 3, 31), 1, (2028, 2, 29)),
+     ((2026, 1, 15), 36, (2023, 1, 15)), ((2026, 12, 1), 12, (2025, 12, 1))],
+)  # fmt: skip
+def test_months_before_counts_calendar_months(moment, months, expected):
+    result = privacy.months_before(datetime(*moment, 9, 30, tzinfo=UTC), months)
+    assert (result.year, result.month, result.day, result.hour) == (*expected, 9)
+
+
+# The notice --------------------------------------------------------------------------------
+
+
+def test_each_notice_version_has_its_own_address(client):
+    current = client.get(f"/privacy/{privacy.PRIVACY_NOTICE_VERSION}")
+    assert current.status_code == 200
+    assert privacy.PRIVACY_NOTICE_VERSION in current.get_data(as_text=True)
+    assert client.get("/privacy/1999-01").status_code == 404
