@@ -5,7 +5,7 @@ from functools import cache
 from importlib import resources
 from itertools import compress, count, pairwise
 
-from matchmaker.matching.text import stems
+from matchmaker.matching.text import stems, word_count
 
 CONCEPT_PREFIX = "~"
 
@@ -27,7 +27,11 @@ class Glossary:
 
     @classmethod
     def parse(cls, text: str) -> "Glossary":
-        """Read "concept<TAB>phrase; phrase; ..." lines; "#" starts a comment."""
+        """Read "concept<TAB>phrase; phrase; ..." lines; "#" starts a comment.
+
+        A phrase of several words that stop words reduce to one ("start-up" -> "start") is
+        left out: that one word alone would stand for the concept everywhere.
+        """
         entries: dict[tuple[str, ...], set[str]] = defaultdict(set)
         for line in text.splitlines():
             if not line.strip() or line.startswith("#"):
@@ -35,8 +39,8 @@ class Glossary:
             concept, phrases = line.split("\t")
             for phrase in phrases.split(";"):
                 for lang in ("en", "fr"):
-                    key = tuple(stems(phrase.strip(), lang))
-                    if key:
+                    key = tuple(stems(phrase, lang))
+                    if len(key) > 1 or len(key) == word_count(phrase) == 1:
                         entries[key].add(CONCEPT_PREFIX + concept.strip())
         return cls({key: tuple(sorted(concepts)) for key, concepts in entries.items()})
 

@@ -20,15 +20,15 @@ def _words(text: str) -> frozenset[str]:
 FRENCH_STOP_WORDS = _words(
     """
     afin ai aie aient ainsi alors apres as au aucun aucune aupres aura aurai auraient aurais
-    aurait aurions auront autre autres aux avaient avais avait avant avec avez aviez avions avoir
-    avons ayant beaucoup bien ca car ce ceci cela celle celles celui cependant ces cet cette ceux
+    aurait aurions auront autre autres aux avaient avais avait avant avec avez aviez avoir
+    avons ayant beaucoup bien ca ce ceci cela celle celles celui cependant ces cet cette ceux
     chacun chaque chez ci comme comment dans de depuis des deux devant doit donc dont du elle
-    elles en encore entre est et etaient etais etait etant ete etes etre eu eux fait faire font
+    elles en encore entre est et etaient etais etait etant ete etes etre eu eux fait faire
     hors il ils je jusqu la laquelle le lequel les lesquels leur leurs lors lui ma mais me meme
     memes mes moi moins mon ne ni nos notre nous on ont or ou par parce parmi pas peu peut
     peuvent plus plusieurs pour pourquoi pourrait pouvons qu quand que quel quelle quelles quels
     qui quoi sa sans se selon sera serait serions seront ses si sien soi soit sommes son sont
-    sous suis sur ta tant te tel telle tels tes toi ton tous tout toute toutes tres tu un une
+    suis sur ta tant te tel telle tels tes toi ton tous tout toute toutes tres tu un une
     vers via voici voila vos votre vous aujourd hui etc
     """
 )
@@ -42,9 +42,13 @@ INQUIRY_WORDS = _words(
     wallonne wallons europeen europeenne europeens europeennes basee
     """
 )
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | FRENCH_STOP_WORDS | INQUIRY_WORDS
-_ENGLISH_ONLY = frozenset(ENGLISH_STOP_WORDS) - FRENCH_STOP_WORDS
-_FRENCH_ONLY = FRENCH_STOP_WORDS - frozenset(ENGLISH_STOP_WORDS)
+# scikit-learn's English list, less words that carry meaning in this domain ("thin films").
+ENGLISH_STOP_WORDS_KEPT = frozenset(ENGLISH_STOP_WORDS) - _words(
+    "system fill mill mine thin thick fire part"
+)
+STOP_WORDS = ENGLISH_STOP_WORDS_KEPT | FRENCH_STOP_WORDS | INQUIRY_WORDS
+_ENGLISH_ONLY = ENGLISH_STOP_WORDS_KEPT - FRENCH_STOP_WORDS
+_FRENCH_ONLY = FRENCH_STOP_WORDS - ENGLISH_STOP_WORDS_KEPT
 _CACHE_LIMIT = 500_000
 
 
@@ -107,6 +111,11 @@ def guess_lang(text: str, default: str = "en") -> str:
 def stems(text: str, lang: str) -> list[str]:
     """The features of a text's words in order, stop words removed."""
     return [stem for stem in map(_NORMALISERS[lang].__getitem__, _TOKEN.findall(text)) if stem]
+
+
+def word_count(text: str) -> int:
+    """How many raw words a text has, stop words included."""
+    return len(_TOKEN.findall(text))
 
 
 def tokens(text: str, lang: str) -> list[Token]:

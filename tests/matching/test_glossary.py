@@ -48,3 +48,11 @@ def test_capitalised_acronym_does_not_match_the_lowercase_word():
     glossary = Glossary.parse("information-technology\tIT\n")
     assert glossary.find(stems("it works", "en")) == []
     assert glossary.find(stems("IT services", "en")) == [(0, 1, "~information-technology")]
+
+
+def test_a_phrase_that_stop_words_reduce_to_one_word_is_left_out():
+    glossary = Glossary.parse("startup\tstart-up; startup\ncontract\tsous-traitant\n")
+    assert glossary.find(stems("starting material", "en")) == []
+    assert glossary.find(stems("a startup", "en")) == [(0, 1, "~startup")]
+    assert glossary.find(stems("traitement des eaux", "fr")) == []
+    assert glossary.find(stems("un sous-traitant", "fr")) == [(0, 2, "~contract")]

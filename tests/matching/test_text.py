@@ -14,6 +14,19 @@ def test_stems_drop_stop_words_numbers_and_single_letters():
     assert stems("les thérapies cellulaires de la région", "fr") == french
 
 
+def test_domain_words_are_not_stop_words():
+    assert stems("thin films for car parts and fill & finish systems", "en") == [
+        "thin",
+        "film",
+        "car",
+        "part",
+        "fill",
+        "finish",
+        "system",
+    ]
+    assert stems("des avions", "fr") == ["avion"]
+
+
 def test_word_forms_meet():
     assert stems("manufacturing", "en") == stems("manufacturers", "en")
     assert stems("vaccins", "fr") == stems("vaccines", "en")
