@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     "ORGANIZATIONS_PER_PAGE": 20,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLITE_BUSY_TIMEOUT_SECONDS": 15,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",  # times shown in the back office; stored in UTC
     "LANGUAGES": ["en", "fr"],
@@ -24,6 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",  # per process; redis://host:6379/0 to share
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429
+    "RATELIMIT_SWALLOW_ERRORS": True,  # storage (Redis) down: let requests through, log a warning
     # Mail: with no SMTP host, messages stay in the outbox, readable in the back office.
     "SMTP_HOST": "",
     "SMTP_PORT": 587,

@@ -58,19 +58,17 @@ def gunicorn(
         "MATCHMAKER_SESSION_COOKIE_SECURE": "false",
         **(settings or {}),
     }
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "matchmaker:create_app()"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    app = "matchmaker:create_app()"
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app]
     base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, server, log)
-        yield base
-    finally:
-        server.send_signal(signal.SIGQUIT)  # quick shutdown: the test is over
-        server.wait(timeout=30)
-        log.close()
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(base, server, log)
+            yield base
+        finally:
+            server.send_signal(signal.SIGQUIT)  # quick shutdown: the test is over
+            server.wait(timeout=30)
 
 
 def _wait_until_up(base: str, server: subprocess.Popen, log, seconds: float = 30) -> None:
@@ -139,7 +137,7 @@ def submit_inquiry(base: str, number: int) -> tuple[int, str]:
         "investor_type": "investment-fund",
         "sectors": ["life-sciences"],
         "offers": ["contract-manufacturing"],
-        "interests": "GMP manufacturing of viral vectors for cell and gene therapy trials in Europe.",
+        "interests": "GMP manufacturing of viral vectors for cell and gene therapy in Europe.",
         "consent": "y",
     }
     status, url, _ = visitor.post("/inquiry", fields)

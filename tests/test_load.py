@@ -31,7 +31,8 @@ def submit_all(base: str, count: int, parallel: int) -> list[tuple[int, str]]:
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_200_concurrent_submissions_make_200_inquiries(database_url):
     prepare_database(database_url)
-    with gunicorn(database_url, workers=4, settings={"MATCHMAKER_RATELIMIT_ENABLED": "false"}) as base:
+    no_limit = {"MATCHMAKER_RATELIMIT_ENABLED": "false"}
+    with gunicorn(database_url, workers=4, settings=no_limit) as base:
         results = submit_all(base, SUBMISSIONS, parallel=SUBMISSIONS)
     failures = [result for result in results if result[0] != 200 or "/inquiry/" not in result[1]]
     assert failures == []

@@ -22,6 +22,7 @@ from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION, notice_template
 bp = Blueprint("public", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
+RETRY_AFTER_SECONDS = 10
 
 
 @bp.get("/")
@@ -66,13 +67,23 @@ def inquiry_form():
         if form.is_bot:
             current_app.logger.info("Inquiry with the hidden field filled in: discarded")
             return redirect(url_for("public.inquiry_received"), code=303)
-        inquiry = leads.submit_inquiry(
-            form.answers(), lang=current_lang(), submission_key=form.submission_key.data
-        )
+        try:
+            inquiry = leads.submit_inquiry(
+                form.answers(), lang=current_lang(), submission_key=form.submission_key.data
+            )
+        except leads.TemporarilyUnavailable:
+            # Nothing was saved; the page keeps every answer, ready to be sent again.
+            page = _inquiry_form_page(form, unavailable=True)
+            return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return redirect(url_for("public.inquiry_result", reference=inquiry.reference), code=303)
+    return _inquiry_form_page(form)
+
+
+def _inquiry_form_page(form: InquiryForm, unavailable: bool = False) -> str:
     return render_template(
         "public/inquiry_form.html",
         form=form,
+        unavailable=unavailable,
         interests_min=INTERESTS_MIN,
         interests_max=INTERESTS_MAX,
         notice_version=PRIVACY_NOTICE_VERSION,

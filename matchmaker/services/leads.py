@@ -33,7 +33,21 @@ def inquiry_by_reference(reference: str) -> Inquiry | None:
     return db.session.scalar(sa.select(Inquiry).where(Inquiry.reference == reference))
 
 
+class TemporarilyUnavailable(RuntimeError):
+    """The database could not take the inquiry (locked or unreachable); nothing was saved."""
+
+
 def submit_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str) -> Inquiry:
+    """Save the inquiry (see _save_inquiry), or save nothing and raise TemporarilyUnavailable."""
+    try:
+        return _save_inquiry(answers, lang=lang, submission_key=submission_key)
+    except sa.exc.OperationalError as error:
+        db.session.rollback()
+        log.warning("Inquiry not saved, the database is unavailable: %s", error.orig)
+        raise TemporarilyUnavailable from error
+
+
+def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str) -> Inquiry:
     """Save a consented inquiry, its ranked matches, an activity entry and its mail; commit.
 
     The same submission key twice (a double click, a resubmitted page) gives back the inquiry
