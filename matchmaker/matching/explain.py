@@ -33,11 +33,13 @@ def top_terms(contributions: dict[str, float], limit: int = MAX_TERMS) -> tuple[
     """
     chosen: list[str] = []
     for phrase, share in sorted(contributions.items(), key=lambda item: (-item[1], item[0])):
-        if share <= 0:
+        if share <= 0 or len(chosen) == limit:
             break
-        folded = phrase.casefold()
-        if not any(folded in kept.casefold() for kept in chosen):
+        if not any(_inside(phrase, kept) for kept in chosen):
             chosen.append(phrase)
-        if len(chosen) == limit:
-            break
     return tuple(chosen)
+
+
+def _inside(small: str, big: str) -> bool:
+    """Whether the words of `small` appear together in `big`, ignoring case."""
+    return f" {small.casefold()} " in f" {big.casefold()} "

@@ -25,8 +25,7 @@ FIELD_WEIGHTS = {"name": 3.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
 # has + OFFER_WEIGHT * share of the chosen offers it has) / (1 + the weights of chosen facets).
 SECTOR_WEIGHT = 0.05
 OFFER_WEIGHT = 0.05
-
-
+# Columns a directory CSV must have; the others are optional.
 REQUIRED_COLUMNS = frozenset({"slug", "name", "description"})
 
 
