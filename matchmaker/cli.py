@@ -19,6 +19,7 @@ from matchmaker.services import (
     matching,
     outbox,
     privacy,
+    reminders,
 )
 
 directory_cli = AppGroup("directory", help="Keep the directory of organizations.")
@@ -26,6 +27,7 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver and inspect outgoing mail.")
 inquiries_cli = AppGroup("inquiries", help="Look after investors' inquiries.")
 privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
+reminders_cli = AppGroup("reminders", help="Remind staff of leads nobody acted on.")
 
 
 def init_app(app: Flask) -> None:
@@ -35,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(inquiries_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(reminders_cli)
 
 
 @click.command()
@@ -288,3 +291,14 @@ def purge_inquiries(older_than_months: int | None, apply: bool) -> None:
             f"Dry run: {result.count} inquiries were received and last worked on before {when}. "
             "Nothing was deleted; add --apply to delete them."
         )
+
+
+@reminders_cli.command("send")
+def send_reminders() -> None:
+    """Mail each assignee their stale leads, once a day at most (run it from cron)."""
+    report = reminders.send_reminders()
+    click.echo(
+        f"Queued {report.mails} reminders about {report.leads} stale leads"
+        + (f"; {report.already_reminded} already reminded today" if report.already_reminded else "")
+        + "."
+    )

@@ -274,3 +274,25 @@ class ErasureForm(PersonalDataForm):
            "erasure cannot be undone."),
         validators=[DataRequired(_l("Confirm that you checked the request before erasing."))],
     )  # fmt: skip
+
+
+# Insight ------------------------------------------------------------------------------------
+
+MAX_INSIGHT_DAYS = 3 * 366
+
+
+class PeriodForm(FlaskForm):
+    """The date range of the insight pages (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+
+    def validate_end(self, field: DateField) -> None:
+        if self.start.data and field.data:
+            if field.data < self.start.data:
+                raise ValidationError(_l("Choose an end date on or after the start date."))
+            if (field.data - self.start.data).days >= MAX_INSIGHT_DAYS:
+                raise ValidationError(_l("Choose a period of at most three years."))
