@@ -163,7 +163,10 @@ def deactivate_user(email: str) -> None:
     user = accounts.find_user(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")
-    accounts.deactivate(user)
+    try:
+        accounts.deactivate(user)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 

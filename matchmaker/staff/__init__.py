@@ -51,11 +51,13 @@ def _idle_too_long() -> bool:
 
 from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     auth_views,
+    directory_views,
     insight_views,
     outbox_views,
     privacy_views,
     routing_views,
     token_views,
+    user_views,
     views,
 )
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,10 +18,12 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    URLField,
 )
 from wtforms.validators import (
     AnyOf,
     DataRequired,
+    Email,
     InputRequired,
     Length,
     Optional,
@@ -28,10 +31,19 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from matchmaker.labels import COUNTRY_CODES, STATUS_LABELS, country_name, sector_choices
-from matchmaker.models import Match, Status, User
+from matchmaker.labels import (
+    COUNTRY_CODES,
+    KIND_LABELS,
+    STATUS_LABELS,
+    country_name,
+    offer_choices,
+    province_choices,
+    sector_choices,
+)
+from matchmaker.models import Match, Role, Status, User
 from matchmaker.public.forms import MultiCheckboxField
-from matchmaker.services import workflow
+from matchmaker.services import directory, workflow
+from matchmaker.taxonomy import KINDS, SIZES
 
 
 class LoginForm(FlaskForm):
@@ -218,6 +230,160 @@ class ApiTokenForm(FlaskForm):
         self.user_id.choices = [(user.id, f"{user.name} <{user.email}>") for user in users]
         self.scope.choices = [("read", _l("Read leads and organizations")),
                               ("write", _l("Read, and change the status of leads"))]  # fmt: skip
+
+
+# Directory and users (admins) ---------------------------------------------------------------
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(code, KIND_LABELS[code]) for code in KINDS]
+
+
+ROLE_LABELS = {Role.STAFF: _l("Staff"), Role.ADMIN: _l("Administrator")}
+
+
+class OrganizationFilterForm(FlaskForm):
+    """The admin directory list's search, filters and sort (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
+    status = SelectField(_l("Status"), validators=[Optional()])
+    sector = SelectField(_l("Sector"), validators=[Optional()])
+    province = SelectField(_l("Province"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = [("", _l("Active and inactive")), ("active", _l("Active")),
+                               ("inactive", _l("Inactive"))]  # fmt: skip
+        self.sort.choices = [("name", _l("Name")), ("updated", _l("Recently changed")),
+                             ("created", _l("Recently added"))]  # fmt: skip
+        self.sector.choices = [("", _l("All sectors")), *sector_choices()]
+        self.province.choices = [("", _l("All provinces")), *province_choices()]
+        self.kind.choices = [("", _l("All kinds")), *kind_choices()]
+
+    def query_args(self) -> dict[str, Any]:
+        """Arguments of services.directory.search_query (none when a value is not valid)."""
+        data = self.data if self.validate() else {}
+        return {
+            "text": data.get("q") or "",
+            "sector": data.get("sector") or "",
+            "province": data.get("province") or "",
+            "kind": data.get("kind") or "",
+            "active": {"active": True, "inactive": False}.get(data.get("status") or ""),
+            "sort": data.get("sort") or "name",
+        }
+
+
+class OrganizationForm(FlaskForm):
+    """An organization of the directory. The rules are services.directory.validate_record's,
+    the same as a CSV import's: this form only collects the cells of a record."""
+
+    TAG_FIELDS = ("sectors", "offers")
+
+    slug = StringField(_l("Short name for addresses (slug)"))
+    name = StringField(_l("Name"))
+    kind = SelectField(_l("Kind"), validate_choice=False)
+    sectors = MultiCheckboxField(_l("Sectors"), validate_choice=False)
+    offers = MultiCheckboxField(_l("What partners can engage them for"), validate_choice=False)
+    description = TextAreaField(_l("Description"))
+    keywords = StringField(_l("Keywords (optional)"))
+    city = StringField(_l("City (optional)"))
+    province = SelectField(_l("Province"), validate_choice=False)
+    website = URLField(_l("Website (optional)"))
+    founded = StringField(_l("Year founded (optional)"))
+    size = SelectField(_l("Size in employees (optional)"), validate_choice=False)
+    lang = SelectField(_l("Language of the profile"), validate_choice=False)
+    contact_email = EmailField(_l("Contact email (optional)"))
+
+    def __init__(self, *args, record: dict[str, str] | None = None, **kwargs) -> None:
+        if record is not None:
+            kwargs["data"] = {
+                name: _split(value) if name in self.TAG_FIELDS else value
+                for name, value in record.items()
+            } | {"keywords": record.get("keywords", "").replace(";", "; ")}
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [("", _l("Choose…")), *kind_choices()]
+        self.sectors.choices = sector_choices()
+        self.offers.choices = offer_choices()
+        self.province.choices = [("", _l("Choose…")), *province_choices()]
+        self.size.choices = [("", _l("Not given")), *((size, size) for size in SIZES)]
+        self.lang.choices = [("en", "English"), ("fr", "Français")]
+        for name, limit in directory.MAX_LENGTHS.items():
+            self[name].render_kw = {**(self[name].render_kw or {}), "maxlength": limit}
+
+    def record(self) -> dict[str, str]:
+        """The form's values as the text cells of a directory CSV row."""
+        return {
+            field.name: ";".join(field.data or ()) if field.name in self.TAG_FIELDS
+            else (field.data or "")
+            for field in self
+            if field.name in directory.FIELDS
+        }  # fmt: skip
+
+    def show_problems(self, problems: list[directory.Problem]) -> None:
+        """Put each broken rule next to its field."""
+        for problem in problems:
+            self[problem.field].errors.append(problem.message)
+
+
+def _split(cell: str) -> list[str]:
+    return [part for part in cell.split(";") if part]
+
+
+class DirectoryImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(_l("Choose a CSV file to import.")),
+                    FileAllowed(["csv"], _l("Choose a file whose name ends in .csv."))],
+        render_kw={"accept": ".csv,text/csv"},
+    )  # fmt: skip
+
+
+class DirectoryApplyForm(FlaskForm):
+    """Import the previewed file: the fingerprint says what the preview showed."""
+
+    fingerprint = HiddenField(validators=[DataRequired()])
+
+
+def _name_field() -> StringField:
+    return StringField(
+        _l("Full name"),
+        validators=[DataRequired(_l("Enter the person's name.")), Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+def _role_field() -> SelectField:
+    return SelectField(_l("Role"), choices=_role_choices, default=Role.STAFF.value)
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            DataRequired(_l("Enter the email address the person will sign in with.")),
+            Length(max=254),
+            Email(_l("Enter an email address like name@agency.be.")),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    name = _name_field()
+    role = _role_field()
+
+
+class UserForm(FlaskForm):
+    """A staff account's name and role (its email is its identity and stays)."""
+
+    name = _name_field()
+    role = _role_field()
 
 
 # Lead routing -------------------------------------------------------------------------------
