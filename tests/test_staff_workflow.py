@@ -171,7 +171,7 @@ def test_verdicts(app, ann, lead):
     first = lead.matches[0]
     page = follow(ann, post(ann, app, lead, f"matches/{first}/verdict", verdict="relevant"))
     assert f"{lead.orgs[0]} marked relevant." in page
-    assert re.search(r'value="" aria-pressed="true">✓ Relevant', page)  # pressed: a click clears
+    assert re.search(r'value="" aria-pressed="true">.*?Relevant', page)  # pressed: a click clears
     assert state(app, lead).matches[0].verdict == "relevant"
     follow(ann, post(ann, app, lead, f"matches/{first}/verdict", verdict="not_relevant"))
     assert state(app, lead).matches[0].verdict == "not_relevant"

@@ -23,8 +23,10 @@ from flask import current_app, render_template
 from flask_babel import force_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.functions import FunctionElement
 
 from matchmaker.extensions import db
 from matchmaker.labels import country_name
@@ -93,26 +95,52 @@ class LeadFilters:
     sort: str = "newest"
 
 
-SORTS: dict[str, Any] = {
-    "newest": lambda: (Inquiry.created_at.desc(), Inquiry.id.desc()),
-    "oldest": lambda: (Inquiry.created_at.asc(), Inquiry.id.asc()),
-    "name": lambda: (sa.func.lower(Inquiry.name), Inquiry.id),
-    "organization": lambda: (sa.func.lower(Inquiry.organization), Inquiry.id),
-    "status": lambda: (
-        sa.case(
-            {status.value: order for order, status in enumerate(Status)},
-            value=Inquiry.status,
-            else_=len(Status),
+class scanned(FunctionElement):
+    """A column to sort or group by, written so that SQLite reads the table rather than an index.
+
+    When a filter needs each row's text (a search, a sector), walking an index in sort order
+    and fetching every row it points to is many times slower than one scan of the table and a
+    sort of what matched (SQLite's planner cannot tell). Elsewhere it is the plain column.
+    """
+
+    inherit_cache = True
+
+
+@compiles(scanned)
+def _scanned(element: scanned, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(scanned, "sqlite")
+def _scanned_sqlite(element: scanned, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.clauses, **kw)  # unary plus: no index serves it
+
+
+def _order(filters: LeadFilters) -> tuple[Any, ...]:
+    """The ORDER BY of the list for filters.sort (newest first by default)."""
+    received = scanned(Inquiry.created_at) if _reads_rows(filters) else Inquiry.created_at
+    sorts = {
+        "oldest": (received.asc(), Inquiry.id.asc()),
+        "name": (sa.func.lower(Inquiry.name), Inquiry.id),
+        "organization": (sa.func.lower(Inquiry.organization), Inquiry.id),
+        "status": (
+            sa.case({status.value: order for order, status in enumerate(Status)},
+                    value=Inquiry.status, else_=len(Status)),
+            received.desc(),
+            Inquiry.id.desc(),
         ),
-        Inquiry.created_at.desc(),
-        Inquiry.id.desc(),
-    ),  # fmt: skip
-    "last_action": lambda: (
-        Inquiry.last_staff_action_at.desc().nulls_last(),
-        Inquiry.created_at.desc(),
-        Inquiry.id.desc(),
-    ),
-}
+        "last_action": (
+            Inquiry.last_staff_action_at.desc().nulls_last(),
+            received.desc(),
+            Inquiry.id.desc(),
+        ),
+    }  # fmt: skip
+    return sorts.get(filters.sort, (received.desc(), Inquiry.id.desc()))
+
+
+def _reads_rows(filters: LeadFilters) -> bool:
+    """Whether the filters test text inside each row (no index can answer them)."""
+    return bool(filters.q and not CODE_PATTERN.match(filters.q.strip().upper()) or filters.sector)
 
 
 @dataclass(frozen=True)
@@ -127,27 +155,32 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
     """The leads on one page, assignees eagerly loaded, and the counts per status.
 
     Three statements whatever the page size: the counts (one GROUP BY, every filter but the
-    status), the page's rows joined to their assignees, and none for the total, which the
-    counts already give.
+    status; they also give the total), the ids of the page (from an index alone when the filters
+    allow, so that page 1000 costs about what page 1 does), and those rows with their assignees.
     """
     counts = status_counts(filters)
-    query = (
-        sa.select(Inquiry)
-        .where(*_conditions(filters, with_status=True))
-        .options(joinedload(Inquiry.assignee))
-        .order_by(*SORTS.get(filters.sort, SORTS["newest"])())
-    )
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=False)
+    ids = sa.select(Inquiry.id).where(*_conditions(filters, with_status=True))
+    result = db.paginate(ids.order_by(*_order(filters)), page=page, per_page=per_page,
+                         error_out=False, count=False)  # fmt: skip
+    if result.items:
+        rows = db.session.scalars(
+            sa.select(Inquiry)
+            .where(Inquiry.id.in_(result.items))
+            .options(joinedload(Inquiry.assignee))
+        )
+        by_id = {inquiry.id: inquiry for inquiry in rows}
+        result.items = [by_id[inquiry_id] for inquiry_id in result.items]
     result.total = counts.get(filters.status or "", 0)
     return LeadPage(page=result, counts=counts)
 
 
 def status_counts(filters: LeadFilters = LeadFilters()) -> dict[str, int]:
     """How many leads are in each status under the filters (the status filter aside)."""
+    status = scanned(Inquiry.status) if _reads_rows(filters) else Inquiry.status
     rows = db.session.execute(
         sa.select(Inquiry.status, sa.func.count())
         .where(*_conditions(filters, with_status=False))
-        .group_by(Inquiry.status)
+        .group_by(status)
     ).all()
     counts = {status.value: 0 for status in Status} | {status: number for status, number in rows}
     counts[OPEN] = sum(counts[status] for status in OPEN_STATUSES)
@@ -181,14 +214,21 @@ def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElemen
 
 
 def _search(text: str) -> sa.ColumnElement[bool]:
-    """Words found in the name, organization, email or interests; or the lead's exact code."""
+    """A lead's exact code (WM-XXXXXX), else the text anywhere in the name, organization, email,
+    interests or code, whatever the case (SQLite's LIKE ignores the case of ASCII letters already,
+    as its lower() would; PostgreSQL needs ILIKE)."""
     text = text.strip()
-    pattern = f"%{escape_like(text)}%"
-    columns = (Inquiry.name, Inquiry.organization, Inquiry.email, Inquiry.interests)
-    condition = sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
     if CODE_PATTERN.match(text.upper()):
-        condition = sa.or_(Inquiry.code == text.upper(), condition)
-    return condition
+        return Inquiry.code == text.upper()
+    pattern = f"%{escape_like(text)}%"
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    columns = (Inquiry.name, Inquiry.organization, Inquiry.email, Inquiry.interests, Inquiry.code)
+    return sa.or_(
+        *(
+            column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
+            for column in columns
+        )
+    )
 
 
 def _start_of(day: date) -> datetime:

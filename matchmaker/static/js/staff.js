@@ -1,4 +1,5 @@
-// The back office: show the "why lost" field only for lost leads; confirm before removing.
+// The back office: show the "why lost" field only for lost leads, confirm before removing,
+// and send each change once (a double click would otherwise arrive as a conflicting change).
 (function () {
   "use strict";
 
@@ -16,18 +17,30 @@
     });
   }
 
-  function confirmBeforeSubmit() {
-    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  function guardSubmits() {
+    document.querySelectorAll("main form[method=post]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.getAttribute("data-confirm"))) {
+        var question = form.getAttribute("data-confirm");
+        if (form.hasAttribute("data-submitting") || (question && !window.confirm(question))) {
           event.preventDefault();
+          return;
         }
+        form.setAttribute("data-submitting", "");
       });
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     toggleLostReason();
-    confirmBeforeSubmit();
+    guardSubmits();
+  });
+
+  // Back to the page with the browser's back button: its forms can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+        form.removeAttribute("data-submitting");
+      });
+    }
   });
 })();
