@@ -109,17 +109,17 @@ def _weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_mat
     """The vocabulary and the field-weighted feature counts, one row per organization."""
     vocabulary: defaultdict[str, int] = defaultdict()
     vocabulary.default_factory = vocabulary.__len__  # a new feature gets the next column
-    indices = [array("l") for _ in FIELD_WEIGHTS]
+    indices = [array("i") for _ in FIELD_WEIGHTS]
     pointers = [array("l", [0]) for _ in FIELD_WEIGHTS]
     for doc in docs:
         for field, found, pointer in zip(_fields(doc), indices, pointers, strict=True):
             found.extend(map(vocabulary.__getitem__, analyse(field)))
             pointer.append(len(found))
     shape = (len(docs), len(vocabulary))
-    counts = sp.csr_matrix(shape, dtype=np.float64)
+    counts = sp.csr_matrix(shape, dtype=np.float32)
     for weight, found, pointer in zip(FIELD_WEIGHTS.values(), indices, pointers, strict=True):
-        ones = np.ones(len(found))
-        counts += weight * sp.csr_matrix((ones, np.asarray(found), np.asarray(pointer)), shape)
+        ones = np.full(len(found), weight, dtype=np.float32)
+        counts += sp.csr_matrix((ones, np.asarray(found), np.asarray(pointer)), shape)
     return dict(vocabulary), counts
 
 
