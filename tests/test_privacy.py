@@ -210,3 +210,16 @@ def test_each_notice_version_has_its_own_address(client):
     assert current.status_code == 200
     assert privacy.PRIVACY_NOTICE_VERSION in current.get_data(as_text=True)
     assert client.get("/privacy/1999-01").status_code == 404
+
+
+def test_the_lead_page_links_the_consent_to_its_notice_version(app, staff_client):
+    with app.app_context():
+        current = factories.add_inquiry(consent_version=privacy.PRIVACY_NOTICE_VERSION)
+        unknown = factories.add_inquiry(consent_version="1999-01")
+        db.session.commit()
+        current_id, unknown_id = current.id, unknown.id
+    page = staff_client.get(f"/staff/leads/{current_id}").get_data(as_text=True)
+    version = privacy.PRIVACY_NOTICE_VERSION
+    assert f'href="http://localhost/privacy/{version}">{version}</a>' in page
+    other = staff_client.get(f"/staff/leads/{unknown_id}").get_data(as_text=True)
+    assert "1999-01" in other and "/privacy/1999-01" not in other

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from matchmaker.models import utcnow
 from matchmaker.services import privacy
-from matchmaker.staff import admin_bp
+from matchmaker.staff import admin_bp, bp
 from matchmaker.staff.forms import ErasureForm, PersonalDataForm
 
 UNPROCESSABLE = 422
@@ -74,3 +74,9 @@ def _render(form: PersonalDataForm, **context) -> str:
         log=privacy.privacy_log(),
         **context,
     )
+
+
+@bp.context_processor
+def privacy_notice_links() -> dict:
+    """notice_url(version): the privacy notice a lead's consent refers to, for the lead page."""
+    return {"notice_url": privacy.notice_url}
