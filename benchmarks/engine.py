@@ -76,7 +76,7 @@ def timed(function, repeat: int = 5, clock=time.perf_counter) -> list[float]:
 
 def bare_product(index: Index, query: Query):
     """The sparse query x postings product alone, with the query already vectorised."""
-    lang = guess_lang(query.text, query.lang or "en")
+    lang = guess_lang(query.text, query.lang)
     columns, weights, _ = index._vectorise(analyse_query(query.text, lang))
     return lambda: index._text_scores(columns, weights)
 

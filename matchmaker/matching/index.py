@@ -153,7 +153,7 @@ class Index:
             raise ValueError("top must be at least 1")
         sectors = _checked(query.sectors, SECTORS, "sector")
         offers = _checked(query.offers, OFFERS, "engagement type")
-        occurrences = analyse_query(query.text, guess_lang(query.text, query.lang or "en"))
+        occurrences = analyse_query(query.text, guess_lang(query.text, query.lang))
         if not occurrences:
             raise EmptyQueryError(
                 "the query has no words to search for: describe what you are looking for"

@@ -98,13 +98,16 @@ class _Normaliser(dict):
 _NORMALISERS = {"en": _Normaliser("en"), "fr": _Normaliser("fr")}
 
 
-def guess_lang(text: str, default: str = "en") -> str:
-    """Guess "en" or "fr" by counting language-specific stop words; ties give the default."""
+def guess_lang(text: str, default: str | None = "en") -> str:
+    """Guess "en" or "fr" by counting language-specific stop words.
+
+    Ties give the default when it is "en" or "fr", else "en".
+    """
     words = text.lower().split()
     english = sum(map(_ENGLISH_ONLY.__contains__, words))
     french = sum(map(_FRENCH_ONLY.__contains__, words))
     if english == french:
-        return default
+        return default if default in _NORMALISERS else "en"
     return "fr" if french > english else "en"
 
 

@@ -211,3 +211,7 @@ def test_importing_the_engine_imports_neither_flask_nor_sqlalchemy():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_an_unexpected_language_hint_is_ignored(index):
+    assert index.rank(Query("cell therapy", lang="de")) == index.rank(Query("cell therapy"))

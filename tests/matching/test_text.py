@@ -47,3 +47,4 @@ def test_guess_lang():
     assert guess_lang("Nous cherchons un partenaire pour la fabrication") == "fr"
     assert guess_lang("We are looking for a partner for the manufacturing") == "en"
     assert guess_lang("CDMO", default="fr") == "fr"
+    assert guess_lang("CDMO", default="de") == guess_lang("CDMO", default=None) == "en"
