@@ -124,6 +124,7 @@ def _weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_mat
 
 
 def _mask(values: Sequence[str], vocabulary: Sequence[str]) -> int:
+    """The bitmask of the values (those in vocabulary) over vocabulary."""
     return sum(1 << vocabulary.index(value) for value in values if value in vocabulary)
 
 
@@ -131,21 +132,21 @@ class Index:
     """A fitted, immutable index of organization profiles; `rank` scores one query."""
 
     def __init__(self, docs: Sequence[OrgDoc]) -> None:
-        self._docs = tuple(sorted(docs, key=lambda doc: doc.slug))
-        slugs = [doc.slug for doc in self._docs]
-        if len(set(slugs)) != len(slugs):
+        docs = sorted(docs, key=lambda doc: doc.slug)
+        self._slugs = tuple(doc.slug for doc in docs)
+        if len(set(self._slugs)) != len(self._slugs):
             raise ValueError("duplicate organization slugs")
-        self._vocabulary, counts = _weighted_counts(self._docs)
+        self._vocabulary, counts = _weighted_counts(docs)
         tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         self._idf = tfidf.idf_
         # features x organizations: a row is a posting list, so a query touches only its words
         self._postings = sp.csr_matrix(tfidf.transform(counts).T, dtype=np.float32)
         self._postings.sort_indices()
-        self._sector_masks = np.array([_mask(d.sectors, SECTORS) for d in self._docs], np.int32)
-        self._offer_masks = np.array([_mask(d.offers, OFFERS) for d in self._docs], np.int32)
+        self._sector_masks = np.array([_mask(d.sectors, SECTORS) for d in docs], np.int32)
+        self._offer_masks = np.array([_mask(d.offers, OFFERS) for d in docs], np.int32)
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return len(self._slugs)
 
     def rank(self, query: Query, top: int = 10) -> tuple[Ranked, ...]:
         """The best `top` organizations for the query, best first; ties go by slug."""
@@ -164,11 +165,11 @@ class Index:
         shares = self._shares(best, columns, weights)
         return tuple(
             Ranked(
-                slug=self._docs[i].slug,
+                slug=self._slugs[i],
                 score=round(min(float(scores[i]), 1.0), 6),
                 terms=top_terms(_by_phrase(row, columns, phrases)),
-                sectors=_held(self._docs[i].sectors, sectors, SECTORS),
-                offers=_held(self._docs[i].offers, offers, OFFERS),
+                sectors=_unmask(int(self._sector_masks[i]) & sectors, SECTORS),
+                offers=_unmask(int(self._offer_masks[i]) & offers, OFFERS),
             )
             for i, row in zip(best, shares, strict=True)
         )
@@ -193,7 +194,7 @@ class Index:
     def _text_scores(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Cosine similarity of the query with every profile: one sparse product."""
         if not len(columns):
-            return np.zeros(len(self._docs), np.float32)
+            return np.zeros(len(self._slugs), np.float32)
         n_features = self._postings.shape[0]
         query = sp.csr_matrix(
             (weights, columns, [0, len(columns)]), shape=(1, n_features), dtype=np.float32
@@ -238,12 +239,8 @@ def _by_phrase(shares: np.ndarray, columns: np.ndarray, phrases: dict[int, str])
     return total
 
 
-def _held(values: Sequence[str], chosen: int, vocabulary: Sequence[str]) -> tuple[str, ...]:
-    """The chosen facet values (a bitmask over vocabulary) that an organization has."""
-    return tuple(value for value in values if value in _unmask(chosen, vocabulary))
-
-
 def _unmask(mask: int, vocabulary: Sequence[str]) -> tuple[str, ...]:
+    """The values of a bitmask over vocabulary, in vocabulary order."""
     return tuple(value for bit, value in enumerate(vocabulary) if mask >> bit & 1)
 
 
