@@ -291,6 +291,7 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(database_url, ma
     second.join(10)
     with app.app_context():
         admins = db.session.scalars(sa.select(User.email).filter_by(role="admin")).all()
+        db.session.remove()
         db.engine.dispose()
     assert outcomes == {"a1@agency.be": "demoted", "a2@agency.be": "refused"}
     assert admins == ["a2@agency.be"]
