@@ -17,6 +17,7 @@ from tests import factories
 from tests.conftest import login
 
 NOW = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
+BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def user_id(app, email: str) -> int:
@@ -47,10 +48,10 @@ def counted_statements(app):
 
 
 @pytest.fixture
-def leads(seeded, make_user):
+def leads(app, make_user):
     """Six leads with distinct answers, received one day apart (newest: Fatima)."""
     ann = make_user("ann@agency.be", name="Ann Peeters")
-    with seeded.app_context():
+    with app.app_context():
         specs = [
             dict(name="Aiko Tanaka", organization="Sakura Bio Partners", email="aiko@example.jp",
                  country="JP", sectors=("life-sciences",), status="new",
@@ -128,6 +129,7 @@ def test_deactivated_users_old_cookie_no_longer_opens_leads(app, client, leads):
 # The list -------------------------------------------------------------------------------------
 
 
+@BOTH_DATABASES
 def test_the_list_shows_every_lead_newest_first_with_counts_per_status(staff_client, leads):
     html = staff_client.get("/staff/leads").text
     assert codes_in(html) == [leads[name] for name in
@@ -139,6 +141,7 @@ def test_the_list_shows_every_lead_newest_first_with_counts_per_status(staff_cli
                       "Spam": "1"}  # fmt: skip
 
 
+@BOTH_DATABASES
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -207,6 +210,7 @@ def test_leads_needing_re_ranking_are_highlighted(staff_client, leads):
     assert html.count("Needs re-ranking") == 1
 
 
+@BOTH_DATABASES
 def test_pages_of_fifty(app, staff_client):
     with app.app_context():
         for number in range(workflow.LEADS_PER_PAGE + 3):
@@ -231,6 +235,7 @@ def test_empty_states(app, staff_client):
     assert "No lead matches these filters." in html and "0 leads" in html
 
 
+@BOTH_DATABASES
 def test_the_list_takes_the_same_number_of_statements_for_5_or_50_leads(app, staff_client):
     """No query per row: assignees are loaded with the page, counts in one GROUP BY."""
 
@@ -285,6 +290,7 @@ def lead(seeded, make_user):
                 "unrelated": unrelated.code}  # fmt: skip
 
 
+@BOTH_DATABASES
 def test_the_lead_page_shows_profile_consent_matches_and_reasons(staff_client, lead):
     html = staff_client.get(f"/staff/leads/{lead['id']}").text
     for expected in (
@@ -315,6 +321,7 @@ def test_possible_duplicates_are_linked(staff_client, lead):
     assert lead["unrelated"] not in section
 
 
+@BOTH_DATABASES
 def test_opening_a_lead_is_recorded_once_an_hour_per_person(app, client, lead):
     login(client, "ann@agency.be")
     client.get(f"/staff/leads/{lead['id']}")
@@ -331,6 +338,20 @@ def test_opening_a_lead_is_recorded_once_an_hour_per_person(app, client, lead):
     with app.app_context():
         inquiry = db.session.get(Inquiry, lead["id"])  # a view is not a change
         assert (inquiry.version, inquiry.last_staff_action_at) == (version, last_action)
+
+
+def test_mail_on_the_trail_links_to_the_outbox(app, staff_client, lead):
+    with app.app_context():
+        message = factories.add_outbox_message(db.session.get(Inquiry, lead["id"]), "a@b.c", "Hi")
+        db.session.flush()
+        db.session.add(Activity(inquiry_id=lead["id"], kind="email_queued",
+                                detail={"outbox_id": message.id}))  # fmt: skip
+        db.session.commit()
+        message_id = message.id
+    html = staff_client.get(f"/staff/leads/{lead['id']}").text
+    assert (
+        f'<a href="/staff/outbox/{message_id}">Mail #{message_id} queued in the outbox.</a>' in html
+    )
 
 
 def test_an_unknown_lead_is_a_404(staff_client):

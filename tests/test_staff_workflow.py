@@ -16,6 +16,7 @@ from tests import factories
 from tests.conftest import login
 
 CONFLICT = "This lead was changed by someone else while you were editing."
+BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 @dataclass
@@ -91,6 +92,7 @@ def follow(client, response) -> str:
 # Status, assignment, notes ------------------------------------------------------------------
 
 
+@BOTH_DATABASES
 def test_status_change_is_saved_trailed_and_confirmed(app, ann, lead):
     before = state(app, lead)
     response = post(ann, app, lead, "status", status="qualified")
@@ -231,6 +233,7 @@ def test_adding_an_organization_found_in_the_directory(app, ann, lead):
     assert f"{target_name} is already among the matches." in page
 
 
+@BOTH_DATABASES
 def test_re_ranking_keeps_the_old_ranking_and_what_staff_chose(app, ann, lead):
     with app.app_context():
         inquiry = db.session.get(Inquiry, lead.id)
@@ -270,6 +273,7 @@ CHANGES = {
 }
 
 
+@BOTH_DATABASES
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_change_to_a_lead_someone_else_changed_meanwhile_is_refused(app, ann, lead, change):
     seen = state(app, lead).version  # Ann's page shows this version
@@ -301,6 +305,7 @@ def test_a_note_never_conflicts(app, ann, lead):
     assert "Note added." in page
 
 
+@BOTH_DATABASES
 def test_two_changes_racing_to_commit_the_second_is_refused(app, lead):
     """Both read version 1; the other commits between this one's read and its write."""
     with app.app_context():
@@ -319,6 +324,7 @@ def test_two_changes_racing_to_commit_the_second_is_refused(app, lead):
 # Introductions --------------------------------------------------------------------------------
 
 
+@BOTH_DATABASES
 def test_introductions_go_to_each_organization_and_the_investor_is_told(app, ann, lead):
     app.config["BASE_URL"] = "https://matchmaker.example.be"
     response = post(ann, app, lead, "introduce", matches=lead.matches[:2],
@@ -338,6 +344,8 @@ def test_introductions_go_to_each_organization_and_the_investor_is_told(app, ann
     assert to_staff.recipient == "ann@agency.be"
     assert to_staff.subject.startswith("To forward: Introduction: Sakura Bio Partners (Japan)")
     assert f"{lead.orgs[1]} has no contact address in the directory" in to_staff.body_text
+    assert f"https://matchmaker.example.be/staff/leads/{lead.id}" in to_staff.body_text
+    assert "/staff/leads/" not in to_org.body_text  # the back office is for staff only
     assert to_investor.recipient == "aiko@example.jp"
     code = state(app, lead).code
     assert to_investor.subject == f"Introduction to 2 Walloon organizations ({code})"

@@ -23,7 +23,7 @@ def notify_new_inquiry(inquiry: Inquiry) -> None:
     matches = top_matches(inquiry)
     config = current_app.config
     with force_locale(inquiry.lang):
-        _enqueue_rendered(
+        enqueue_rendered(
             "inquiry_confirmation",
             inquiry.email,
             _("Your inquiry %(code)s to Walloon Matchmaker", code=inquiry.code),
@@ -32,7 +32,7 @@ def notify_new_inquiry(inquiry: Inquiry) -> None:
             result_url=result_url(inquiry),
         )
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
-        _enqueue_rendered(
+        enqueue_rendered(
             "new_lead",
             assignee.email if assignee else config["STAFF_INBOX"],
             _(
@@ -84,9 +84,10 @@ def lead_url(inquiry: Inquiry) -> str:
     return f"{str(current_app.config['BASE_URL']).rstrip('/')}/staff/leads/{inquiry.id}"
 
 
-def _enqueue_rendered(
+def enqueue_rendered(
     template: str, recipient: str, subject: str, inquiry: Inquiry, **context: object
 ) -> OutboxMessage:
+    """Queue templates/email/<template>.txt and .html, rendered with the inquiry, about it."""
     context["inquiry"] = inquiry
     return outbox.enqueue(
         recipient,

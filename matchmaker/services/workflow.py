@@ -19,7 +19,7 @@ from itertools import groupby
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,9 +43,9 @@ from matchmaker.models import (
     has_tag,
     utcnow,
 )
-from matchmaker.services import directory, outbox
+from matchmaker.services import directory
 from matchmaker.services.matching import rank_inquiry
-from matchmaker.services.notifications import lead_url
+from matchmaker.services.notifications import enqueue_rendered, lead_url
 
 LEADS_PER_PAGE = 50
 OPEN_STATUSES: tuple[str, ...] = (
@@ -214,21 +214,23 @@ def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElemen
 
 
 def _search(text: str) -> sa.ColumnElement[bool]:
-    """A lead's exact code (WM-XXXXXX), else the text anywhere in the name, organization, email,
-    interests or code, whatever the case (SQLite's LIKE ignores the case of ASCII letters already,
-    as its lower() would; PostgreSQL needs ILIKE)."""
+    """A lead's exact code (WM-XXXXXX), else the text anywhere in its name, organization, email,
+    interests or code, whatever the case.
+
+    One LIKE over the fields joined by newlines (which a search box cannot contain) is much
+    cheaper than one per field. SQLite's LIKE already ignores the case of ASCII letters (as its
+    lower() would); PostgreSQL compares lower() of both sides, cheaper than ILIKE.
+    """
     text = text.strip()
     if CODE_PATTERN.match(text.upper()):
         return Inquiry.code == text.upper()
     pattern = f"%{escape_like(text)}%"
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    columns = (Inquiry.name, Inquiry.organization, Inquiry.email, Inquiry.interests, Inquiry.code)
-    return sa.or_(
-        *(
-            column.like(pattern, escape="\\") if sqlite else column.ilike(pattern, escape="\\")
-            for column in columns
-        )
-    )
+    fields: Any = Inquiry.name
+    for column in (Inquiry.organization, Inquiry.email, Inquiry.interests, Inquiry.code):
+        fields = fields + "\n" + column
+    if db.session.get_bind().dialect.name == "sqlite":
+        return fields.like(pattern, escape="\\")
+    return sa.func.lower(fields).like(sa.func.lower(pattern), escape="\\")
 
 
 def _start_of(day: date) -> datetime:
@@ -666,7 +668,7 @@ def _mail_organization(inquiry: Inquiry, match: Match, recipient: str, message: 
                     name=org.name)  # fmt: skip
         if not org.contact_email:
             subject = _("To forward: %(subject)s", subject=subject)
-        _enqueue(
+        enqueue_rendered(
             "introduction_organization", recipient, subject, inquiry,
             org=org, match=match, message=message, via_staff=not org.contact_email,
             contact_name=contact_name, contact_email=contact_email, lead_url=lead_url(inquiry),
@@ -683,7 +685,7 @@ def _mail_investor(inquiry: Inquiry, matches: list[Match]) -> None:
         else:
             subject = _("Introduction to %(num)d Walloon organizations (%(code)s)",
                         num=len(matches), code=inquiry.code)  # fmt: skip
-        _enqueue(
+        enqueue_rendered(
             "introduction_investor",
             inquiry.email,
             subject,
@@ -692,14 +694,3 @@ def _mail_investor(inquiry: Inquiry, matches: list[Match]) -> None:
             contact_name=contact_name,
             contact_email=contact_email,
         )  # fmt: skip
-
-
-def _enqueue(template: str, recipient: str, subject: str, inquiry: Inquiry, **context: Any) -> None:
-    context["inquiry"] = inquiry
-    outbox.enqueue(
-        recipient,
-        subject,
-        render_template(f"email/{template}.txt", **context),
-        render_template(f"email/{template}.html", **context),
-        inquiry=inquiry,
-    )
