@@ -117,8 +117,12 @@ def test_admins_see_the_pages_and_the_navigation(app, admin_client):
         response = admin_client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "no-store"
-    nav = admin_client.get("/staff/").text.split('<nav class="site-nav"', 1)[1].split("</nav>")[0]
+    home = admin_client.get("/staff/").text
+    nav = home.split('<nav class="site-nav"', 1)[1].split("</nav>")[0]
     assert 'href="/staff/admin/organizations"' in nav and 'href="/staff/admin/users"' in nav
+    sections = home.split('<ul class="sections">', 1)[1]
+    assert "import and export the directory as CSV" in sections
+    assert "Create staff accounts" in sections
 
 
 def test_staff_navigation_has_no_admin_entries(staff_client):
