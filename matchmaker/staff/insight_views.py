@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Response, abort, render_template, request
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -106,7 +106,8 @@ def _dashboard_charts(board: insight.Dashboard) -> list[Chart]:
             name="over-time",
             title=_("Leads received over time"),
             description=str(per_bucket[board.granularity])
-            % {"start": board.period.start, "end": board.period.end},
+            % {"start": format_date(board.period.start, "medium"),
+               "end": format_date(board.period.end, "medium")},
             kind="columns",
             geometry=column_chart([(_short_date(row.code, board.granularity), row.value)
                                    for row in board.over_time]),
