@@ -218,3 +218,12 @@ def test_no_activity_is_needed_for_an_empty_dashboard(staff_client):
     assert "Nothing to show for this period." in page
     with staff_client.application.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0
+
+
+def test_csv_cells_that_look_like_formulas_are_defused(app, staff_client, make_user):
+    mallory = make_user("mallory@agency.be", name="=HYPERLINK(\"http://evil.example\")")
+    with app.app_context():
+        factories.add_inquiry(assignee_id=mallory.id)
+        db.session.commit()
+    names = [row[0] for row in rows_of(staff_client.get("/staff/insight/load.csv"))[1:]]
+    assert "'=HYPERLINK(\"http://evil.example\")" in names

@@ -454,7 +454,7 @@ def export_csv() -> str:
     writer.writerow(FIELDS)
     for org in db.session.scalars(sa.select(Organization).order_by(Organization.slug)):
         record = organization_record(org)
-        writer.writerow(_defuse(record[name]) for name in FIELDS)
+        writer.writerow(defuse_cell(record[name]) for name in FIELDS)
     return out.getvalue()
 
 
@@ -466,13 +466,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _defuse(cell: str) -> str:
+def defuse_cell(cell: str) -> str:
     """Prefix a quote to a cell that starts like a formula (OWASP CSV injection)."""
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
 def _undefuse(cell: Any) -> Any:
-    """A cell as it was before _defuse, so that an export imports back unchanged."""
+    """A cell as it was before defuse_cell, so that an export imports back unchanged."""
     if isinstance(cell, str) and cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
         return cell[1:]
     return cell

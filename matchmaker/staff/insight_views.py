@@ -22,7 +22,7 @@ from matchmaker.labels import (
     country_name,
 )
 from matchmaker.services import insight, reminders
-from matchmaker.services.directory import _defuse as defuse_cell
+from matchmaker.services.directory import defuse_cell
 from matchmaker.staff import bp
 from matchmaker.staff.forms import PeriodForm
 
