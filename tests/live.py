@@ -41,6 +41,7 @@ def prepare_database(database_url: str) -> None:
         upgrade(directory=str(MIGRATIONS_DIR))
         result = app.test_cli_runner().invoke(args=["seed"])
         assert result.exit_code == 0, result.output
+        db.session.remove()
         db.engine.dispose()
 
 

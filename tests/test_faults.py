@@ -3,12 +3,14 @@
 import csv
 import io
 import logging
+import os
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from contextlib import closing, suppress
 
 import pytest
@@ -114,6 +116,7 @@ def test_unreachable_database_gives_a_retryable_error_then_recovers(database_url
     assert inquiries(app) == 1
     proxy.cut()
     with app.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -129,24 +132,46 @@ def big_directory_csv(rows: int) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def test_killed_import_applies_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 'import.sqlite3'}"
-    prepare_database(url)
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_killed_import_applies_nothing(database_url, tmp_path):
+    """The import writes its rows, then waits for the directory version row, which this test
+    holds locked; the import is killed right there, in the middle of its transaction."""
+    prepare_database(database_url)
     path = tmp_path / "big.csv"
     path.write_bytes(big_directory_csv(3000))
-    env = {"MATCHMAKER_DATABASE_URL": url, "MATCHMAKER_SECRET_KEY": SECRET_KEY, "PATH": ""}
+    env = os.environ | {"MATCHMAKER_DATABASE_URL": database_url,
+                        "MATCHMAKER_SECRET_KEY": SECRET_KEY}  # fmt: skip
     command = [sys.executable, "-m", "flask", "--app", "matchmaker", "directory", "import", path]
-    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True) as worker:  # fmt: skip
-        for line in worker.stderr:
-            if line.startswith("Applying"):
-                worker.send_signal(signal.SIGKILL)
-                break
-    assert worker.wait(timeout=60) == -signal.SIGKILL
-    app = fault_app(url)
+    engine = sa.create_engine(database_url)
+    with engine.connect() as holder, engine.connect() as observer:
+        holder.execute(sa.text("SELECT version FROM directory_state WHERE id = 1 FOR UPDATE"))
+        with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL) as worker:  # fmt: skip
+            wait_until_blocked_on_a_lock(observer)
+            worker.send_signal(signal.SIGKILL)
+        holder.rollback()
+    engine.dispose()
+    assert worker.returncode == -signal.SIGKILL
+    app = fault_app(database_url)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == 145
         assert directory.directory_version() == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def wait_until_blocked_on_a_lock(observer, seconds: float = 120) -> None:
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if observer.execute(waiting).scalar_one():
+            return
+        observer.rollback()
+        time.sleep(0.1)
+    raise AssertionError("the import never reached the locked row")
 
 
 def test_redis_down_the_limiter_lets_submissions_through_and_warns(tmp_path, caplog):
