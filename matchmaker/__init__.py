@@ -35,9 +35,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     labels.init_app(app)
     templating.init_app(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(health.bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
-    app.register_blueprint(health.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

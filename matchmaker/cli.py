@@ -65,10 +65,10 @@ def import_directory(path: Path, dry_run: bool) -> None:
     if dry_run:
         click.echo("Dry run: nothing was written.")
         return
+    click.echo("Applying the changes in one transaction…", err=True)
     directory.apply_import(plan)
     db.session.commit()
     click.echo(f"Imported. Directory version is now {directory.directory_version()}.")
-    click.echo("Applying the changes in one transaction…", err=True)
 
 
 @directory_cli.command("reindex")

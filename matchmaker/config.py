@@ -46,14 +46,14 @@ DEFAULTS: dict[str, Any] = {
     "STALE_AFTER_DAYS": 7,
     "DEMAND_GAP_THRESHOLD": 0.25,
     "RETENTION_MONTHS": 36,
+    "PROXY_HOPS": 0,  # reverse proxies in front of the app that set X-Forwarded-*
+    "TRUSTED_HOSTS": None,  # e.g. ["matchmaker.example.be"]; None accepts any Host
     "SESSION_COOKIE_SECURE": None,  # None: secure except in debug and testing
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "PROXY_HOPS": 0,  # reverse proxies in front of the app that set X-Forwarded-*
-    "TRUSTED_HOSTS": None,  # e.g. ["matchmaker.example.be"]; None accepts any Host
 }
 
 
