@@ -14,19 +14,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.live import Visitor, gunicorn, hidden_value, prepare_database
-
-FORM = {
-    "name": "Bench Investor",
-    "organization": "Bench Capital",
-    "role": "Partner",
-    "country": "US",
-    "investor_type": "investment-fund",
-    "sectors": ["life-sciences"],
-    "offers": ["contract-manufacturing"],
-    "interests": "GMP manufacturing of viral vectors for cell and gene therapy in Europe.",
-    "consent": "y",
-}
+from tests.live import Visitor, filled_form, gunicorn, prepare_database
 
 
 def timed(calls, clients: int) -> tuple[float, list[float]]:
@@ -45,14 +33,9 @@ def timed(calls, clients: int) -> tuple[float, list[float]]:
 
 
 def prepared_submission(base: str, number: int):
-    """A visitor with the form loaded; calling the result posts it (one submission)."""
+    """A visitor with the form loaded and filled; calling the result posts it."""
     visitor = Visitor(base)
-    page = visitor.get("/inquiry")[2]
-    fields = FORM | {
-        "csrf_token": hidden_value(page, "csrf_token"),
-        "submission_key": hidden_value(page, "submission_key"),
-        "email": f"bench{number}@example.com",
-    }
+    fields = filled_form(visitor, number)
     return lambda: visitor.post("/inquiry", fields)[0]
 
 

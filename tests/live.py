@@ -121,13 +121,10 @@ def hidden_value(html: str, name: str) -> str:
     return found.group(1)
 
 
-def submit_inquiry(base: str, number: int) -> tuple[int, str]:
-    """Fill the public form as a visitor would (CSRF token, submission key); (status, URL)."""
-    visitor = Visitor(base)
-    status, _, page = visitor.get("/inquiry")
-    if status != 200:
-        return status, ""
-    fields = {
+def filled_form(visitor: Visitor, number: int) -> dict[str, str | list[str]]:
+    """Load the public form as this visitor and fill it in (CSRF token, submission key)."""
+    page = visitor.get("/inquiry")[2]
+    return {
         "csrf_token": hidden_value(page, "csrf_token"),
         "submission_key": hidden_value(page, "submission_key"),
         "name": f"Load Tester {number}",
@@ -141,5 +138,10 @@ def submit_inquiry(base: str, number: int) -> tuple[int, str]:
         "interests": "GMP manufacturing of viral vectors for cell and gene therapy in Europe.",
         "consent": "y",
     }
-    status, url, _ = visitor.post("/inquiry", fields)
+
+
+def submit_inquiry(base: str, number: int) -> tuple[int, str]:
+    """Fill the public form and send it, as one visitor; (status, final URL)."""
+    visitor = Visitor(base)
+    status, url, _ = visitor.post("/inquiry", filled_form(visitor, number))
     return status, url
