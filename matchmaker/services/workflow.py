@@ -254,7 +254,7 @@ def active_staff() -> list[User]:
 
 
 def my_open_leads(user: User, limit: int = 10) -> list[Inquiry]:
-    """The open leads assigned to user, oldest action first (what to work on next)."""
+    """The open leads assigned to user, newest first (for the back office's home)."""
     return list(
         db.session.scalars(
             sa.select(Inquiry)
@@ -278,6 +278,8 @@ class Ranking:
 
 @dataclass(frozen=True)
 class LeadDetail:
+    """What a lead's page shows besides the lead itself."""
+
     inquiry: Inquiry
     matches: list[Match]  # current: pinned first, then the engine's order, then staff additions
     previous: list[Ranking]  # newest first
