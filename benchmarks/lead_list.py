@@ -18,6 +18,7 @@ import argparse
 import os
 import platform
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -210,7 +211,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="timed requests per scenario")
     parser.add_argument("--keep", action="store_true", help="leave the seeded data in the database")
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="lead-bench-")
+    folder = tempfile.mkdtemp(prefix="lead-bench-")  # the default SQLite file, removed after
     url = args.database_url or f"sqlite:///{folder}/bench.sqlite3"
     app = create_app({"TESTING": True, "DATABASE_URL": url, "WTF_CSRF_ENABLED": False,
                       "OUTBOX_SEND_AFTER_COMMIT": False})  # fmt: skip
@@ -252,6 +253,10 @@ def main() -> None:
         if args.database_url and not args.keep:
             db.drop_all()
         db.engine.dispose()
+    if not args.keep:
+        shutil.rmtree(folder)
+    elif not args.database_url:
+        print(f"kept {url}")
 
 
 if __name__ == "__main__":
