@@ -41,7 +41,9 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):
     with app.app_context():
         assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(sa.text("PRAGMA busy_timeout")).scalar() == 15000
-    quick = create_app({"TESTING": True, "DATABASE_URL": "sqlite://", "SQLITE_BUSY_TIMEOUT_SECONDS": 0.5})
+    quick = create_app(
+        {"TESTING": True, "DATABASE_URL": "sqlite://", "SQLITE_BUSY_TIMEOUT_SECONDS": 0.5}
+    )
     with quick.app_context():
         assert db.session.execute(sa.text("PRAGMA busy_timeout")).scalar() == 500
 
