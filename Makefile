@@ -61,7 +61,7 @@ messages: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o matchmaker/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i matchmaker/translations/messages.pot -d matchmaker/translations \
-		--no-fuzzy-matching --width 100
+		--no-fuzzy-matching --ignore-obsolete --width 100
 
 instance/secret_key:
 	mkdir -p instance
