@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from matchmaker import models
 from matchmaker.extensions import db
 from matchmaker.matching import ENGINE_VERSION
 from matchmaker.models import Activity, Inquiry, Match, OutboxMessage
@@ -286,6 +287,18 @@ def test_double_submit_makes_one_inquiry_and_shows_it_again(app, client):
     assert count(app, Inquiry) == 1 and count(app, OutboxMessage) == 2
     submit(client)  # a new rendering of the form is a new inquiry
     assert count(app, Inquiry) == 2
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_taken_random_code_is_drawn_again(app, client, monkeypatch):
+    first = client.get(submit(client).headers["Location"]).get_data(as_text=True)
+    taken = re.search(r"WM-[A-Z2-9]{6}", first).group(0)
+    draws = iter(taken[3:])
+    real_choice = models.secrets.choice
+    monkeypatch.setattr(models.secrets, "choice", lambda seq: next(draws, None) or real_choice(seq))
+    second = client.get(submit(client).headers["Location"]).get_data(as_text=True)
+    assert count(app, Inquiry) == 2
+    assert re.search(r"WM-[A-Z2-9]{6}", second).group(0) != taken
 
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)

@@ -33,6 +33,13 @@ def inquiry_by_reference(reference: str) -> Inquiry | None:
     return db.session.scalar(sa.select(Inquiry).where(Inquiry.reference == reference))
 
 
+SAVE_ATTEMPTS = 3  # a clash of the random code (WM-XXXXXX) is rare but grows with the leads
+
+
+class _RandomKeyClash(Exception):
+    """The inquiry's random code or reference is already taken: draw new ones and retry."""
+
+
 class TemporarilyUnavailable(RuntimeError):
     """The database could not take the inquiry (locked or unreachable); nothing was saved."""
 
@@ -40,6 +47,11 @@ class TemporarilyUnavailable(RuntimeError):
 def submit_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str) -> Inquiry:
     """Save the inquiry (see _save_inquiry), or save nothing and raise TemporarilyUnavailable."""
     try:
+        for _attempt in range(SAVE_ATTEMPTS - 1):
+            try:
+                return _save_inquiry(answers, lang=lang, submission_key=submission_key)
+            except _RandomKeyClash:
+                log.info("An inquiry's random code or reference was taken; drawing new ones")
         return _save_inquiry(answers, lang=lang, submission_key=submission_key)
     except sa.exc.OperationalError as error:
         db.session.rollback()
@@ -77,12 +89,12 @@ def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str)
         )
         _notify(inquiry)
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError as error:
         # Another request with the same submission key committed first: show its result.
         db.session.rollback()
         existing = inquiry_by_submission_key(submission_key)
         if existing is None:
-            raise
+            raise _RandomKeyClash from error
         return existing
     return inquiry
 
