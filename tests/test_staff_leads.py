@@ -374,3 +374,11 @@ def test_the_lead_page_takes_a_fixed_number_of_statements(app, staff_client, lea
     with counted_statements(app) as many:
         staff_client.get(f"/staff/leads/{lead['id']}")
     assert len(many) == len(few), many
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_far_off_dates_are_refused_not_a_crash(staff_client, day):
+    response = staff_client.get("/staff/leads", query_string={"received_from": day,
+                                                               "received_to": day})  # fmt: skip
+    assert response.status_code == 200
+    assert "Enter a date between the years 2000 and 2999." in response.text

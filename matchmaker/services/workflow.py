@@ -207,7 +207,7 @@ def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElemen
     if filters.received_from:
         conditions.append(Inquiry.created_at >= _start_of(filters.received_from))
     if filters.received_to:
-        conditions.append(Inquiry.created_at < _start_of(filters.received_to + timedelta(days=1)))
+        conditions.append(Inquiry.created_at <= _end_of(filters.received_to))
     if filters.needs_ranking:
         conditions.append(Inquiry.needs_ranking.is_(True))
     return conditions
@@ -236,6 +236,11 @@ def _search(text: str) -> sa.ColumnElement[bool]:
 def _start_of(day: date) -> datetime:
     """Midnight at the start of day in the back office's time zone."""
     return datetime.combine(day, time.min, tzinfo=get_timezone())
+
+
+def _end_of(day: date) -> datetime:
+    """The last instant of day in the back office's time zone."""
+    return datetime.combine(day, time.max, tzinfo=get_timezone())
 
 
 def lead_countries() -> list[str]:

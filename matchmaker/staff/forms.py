@@ -59,6 +59,11 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def _plausible_date(form: FlaskForm, field: DateField) -> None:
+    if field.data and not 2000 <= field.data.year <= 2999:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2999."))
+
+
 class LeadFilterForm(FlaskForm):
     """The lead list's search, filters and sort (a GET form: no CSRF token)."""
 
@@ -70,8 +75,8 @@ class LeadFilterForm(FlaskForm):
     sector = SelectField(_l("Sector"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
     assignee = SelectField(_l("Assigned to"), validators=[Optional()])
-    received_from = DateField(_l("Received from"), validators=[Optional()])
-    received_to = DateField(_l("Received until"), validators=[Optional()])
+    received_from = DateField(_l("Received from"), validators=[Optional(), _plausible_date])
+    received_to = DateField(_l("Received until"), validators=[Optional(), _plausible_date])
     needs_ranking = BooleanField(_l("Only leads to re-rank"))
     sort = SelectField(_l("Sort by"), validators=[Optional()])
 
