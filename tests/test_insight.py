@@ -150,6 +150,16 @@ def test_an_impossible_period_is_explained(staff_client, seeded_leads):
     assert "Choose an end date on or after the start date." in page.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/staff/insight", "/staff/insight/gaps", "/staff/insight/quality",
+                                  "/staff/insight/over-time.csv"])
+@pytest.mark.parametrize("query", ["start=0001-01-01&end=0001-01-02", "end=9999-12-31"])
+def test_a_far_off_period_is_explained_not_a_crash(staff_client, path, query):
+    response = staff_client.get(f"{path}?{query}")
+    assert response.status_code == 200
+    if not path.endswith(".csv"):
+        assert "Enter a date between the years 2000 and 2999." in response.get_data(as_text=True)
+
+
 # Demand gaps and match quality -------------------------------------------------------------
 
 

@@ -458,8 +458,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), _plausible_date])
+    end = DateField(_l("To"), validators=[Optional(), _plausible_date])
 
     def validate_end(self, field: DateField) -> None:
         if self.start.data and field.data:
