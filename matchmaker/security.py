@@ -1,5 +1,6 @@
 """Security wiring: response headers, the reverse proxy, and safe redirects."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
@@ -20,6 +21,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 HSTS = "max-age=31536000; includeSubDomains"
+# Browsers drop tabs and newlines from a URL, and a Location header cannot carry CR, LF or NUL.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def init_app(app: Flask) -> None:
@@ -50,6 +53,6 @@ def safe_next_path(target: str | None, default: str = "/") -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
-    if "\\" in target:
+    if "\\" in target or _CONTROL_CHARACTERS.search(target):
         return default
     return target

@@ -75,3 +75,17 @@ def test_french_is_chosen_from_the_browser_and_can_be_switched(client):
 def test_language_switch_never_redirects_off_site(client, target):
     response = client.get("/language/fr", query_string={"next": target})
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/organizations\x00", "/a\x7fb"])
+def test_language_switch_with_control_characters_in_next_goes_home(client, target):
+    response = client.get("/language/fr", query_string={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "x=1" not in response.headers.get_all("Set-Cookie")[0]
+
+
+def test_a_page_number_out_of_any_range_shows_an_empty_page_not_an_error(client):
+    response = client.get("/organizations?page=99999999999999999999")
+    assert response.status_code == 200
+    assert card_names(response.text) == []

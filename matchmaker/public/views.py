@@ -23,6 +23,7 @@ bp = Blueprint("public", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
 RETRY_AFTER_SECONDS = 10
+MAX_PAGE = 100_000  # a larger page number is past the end anyway, and overflows the database
 
 
 @bp.get("/")
@@ -40,6 +41,7 @@ def organization_list():
             sector=filters.get("sector") or "",
             province=filters.get("province") or "",
         ),
+        page=min(request.args.get("page", 1, type=int), MAX_PAGE),
         per_page=current_app.config["ORGANIZATIONS_PER_PAGE"],
         error_out=False,
     )
