@@ -3,7 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -29,7 +29,15 @@ def init_app(app: Flask) -> None:
     hops = int(app.config["PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
+
+
+def refuse_nul_bytes() -> None:
+    """A NUL in the path or the query string is a 400: PostgreSQL refuses it in any text."""
+    args = request.args.items(multi=True)
+    if "\x00" in request.path or any("\x00" in key + value for key, value in args):
+        abort(400)
 
 
 def add_security_headers(response: Response) -> Response:

@@ -62,3 +62,23 @@ def test_untrusted_host_is_refused(database_url):
     assert app.test_client().get("/healthz", headers={"Host": "evil.example"}).status_code == 400
     ok = app.test_client().get("/healthz", headers={"Host": "matchmaker.example"})
     assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@pytest.mark.parametrize(
+    ("url", "json"),
+    [
+        ("/organizations?q=bio%00", False),
+        ("/organizations/aerospacelab%00", False),
+        ("/inquiry/WM%00", False),
+        ("/staff/login?next=/staff%00", False),
+        ("/api/v1/organizations/aerospacelab%00", True),
+    ],
+)
+def test_a_nul_byte_in_the_address_is_a_bad_request_not_a_crash(client, url, json):
+    response = client.get(url)
+    assert response.status_code == 400
+    if json:
+        assert response.json["status"] == 400
+    else:
+        assert "The request could not be understood" in response.text
