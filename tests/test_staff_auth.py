@@ -42,8 +42,14 @@ def test_sign_in_goes_to_the_requested_page_only_if_it_is_ours(client, make_user
 def test_signed_in_staff_see_the_back_office_not_cached(staff_client):
     response = staff_client.get("/staff/")
     assert response.status_code == 200
-    assert "Signed in as staff@agency.be (staff)" in response.text
+    assert "Signed in as staff@agency.be (Staff)." in response.text
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_home_page_names_the_role_in_the_staff_members_language(client, make_user):
+    login(client, make_user("ann@agency.be", role="admin").email)
+    page = client.get("/staff/", headers={"Accept-Language": "fr"}).text
+    assert "Connecté en tant que ann@agency.be (Administrateur)." in page
 
 
 def test_unknown_user_and_wrong_password_get_the_same_message(client, make_user):

@@ -14,6 +14,7 @@ from matchmaker.services import workflow
 from matchmaker.services.notifications import staff_reasons
 from matchmaker.staff import bp
 from matchmaker.staff.forms import (
+    ROLE_LABELS,
     AddMatchForm,
     AssignForm,
     IntroductionForm,
@@ -37,6 +38,7 @@ def index():
         unassigned=workflow.status_counts(
             workflow.LeadFilters(assignee=workflow.UNASSIGNED))[workflow.OPEN],
         my_leads=workflow.my_open_leads(current_user),
+        role=ROLE_LABELS[current_user.role],
         status_labels=STATUS_LABELS,
     )  # fmt: skip
 
