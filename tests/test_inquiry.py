@@ -378,3 +378,15 @@ def _found_only_after_the_first_look():
         return None if len(looks) == 1 else real(key)
 
     return lookup
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_invisible_control_characters_pasted_in_answers_are_dropped_not_a_crash(app, client):
+    response = submit(
+        client, name="Aiko\x00 Tanaka", role="Director\x1b", interests=INTERESTS + "\x00"
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        inquiry = db.session.scalars(sa.select(Inquiry)).one()
+        assert (inquiry.name, inquiry.role) == ("Aiko Tanaka", "Director")
+        assert inquiry.interests == INTERESTS

@@ -54,8 +54,13 @@ class DirectorySearchForm(FlaskForm):
 INTERESTS_MIN, INTERESTS_MAX = 30, 5000
 
 
+# Invisible control characters (tab, line breaks kept): PostgreSQL refuses NUL in any text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    """The answer without surrounding spaces or invisible control characters pasted with it."""
+    return _CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
 def _with_scheme(value: Any) -> Any:
