@@ -191,6 +191,13 @@ def test_list_sorts_by_last_change(seeded, admin_client):
     assert name in first_row
 
 
+def test_a_page_beyond_the_last_says_so_and_links_to_the_first(seeded, admin_client):
+    html = admin_client.get(LIST + "?status=active&page=9").text
+    assert "There is no page 9 for these filters." in html
+    assert "No organization matches these filters." not in html
+    assert 'href="/staff/admin/organizations?status=active&amp;page=1"' in html
+
+
 def test_a_wrong_filter_value_shows_everything_rather_than_failing(seeded, admin_client):
     response = admin_client.get(LIST + "?status=nonsense&sort=evil")
     assert response.status_code == 200 and "145 organizations" in response.text

@@ -79,6 +79,13 @@ def test_each_state_has_its_tab(app, staff_client):
     assert "Given up" in failed and "after 8 attempts" in failed
 
 
+def test_a_page_beyond_the_last_says_so_rather_than_that_nothing_was_sent(app, staff_client):
+    queue(app, subject="Gone out", state="sent")
+    page = text(staff_client.get("/staff/outbox?state=sent&page=3"))
+    assert "There is no page 3 for these filters." in page
+    assert "No message has been sent yet." not in page
+
+
 def test_a_retry_scheduled_after_a_failure_says_when(app, staff_client):
     message_id = queue(app)
     with app.app_context():
