@@ -10,7 +10,7 @@ from matchmaker import models
 from matchmaker.extensions import db
 from matchmaker.matching import ENGINE_VERSION
 from matchmaker.models import Activity, Inquiry, Match, OutboxMessage
-from matchmaker.services import leads
+from matchmaker.services import directory, leads
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -390,3 +390,16 @@ def test_invisible_control_characters_pasted_in_answers_are_dropped_not_a_crash(
         inquiry = db.session.scalars(sa.select(Inquiry)).one()
         assert (inquiry.name, inquiry.role) == ("Aiko Tanaka", "Director")
         assert inquiry.interests == INTERESTS
+
+
+def test_result_page_leaves_out_an_organization_withdrawn_from_the_directory(app, client):
+    location = submit(client).headers["Location"]
+    with app.app_context():
+        withdrawn = db.session.scalars(sa.select(Inquiry)).one().matches[0].organization
+        name, slug = withdrawn.name, withdrawn.slug
+        directory.set_active(withdrawn, False)
+        db.session.commit()
+    page = client.get(location).get_data(as_text=True)
+    assert f'href="/organizations/{slug}"' not in page, "its page is gone: the link would 404"
+    assert name not in page
+    assert "We found 9 organizations" in page

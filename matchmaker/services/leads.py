@@ -8,10 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
 from matchmaker.matching import EmptyQueryError
-from matchmaker.models import Activity, Inquiry, utcnow
+from matchmaker.models import Activity, Inquiry, Match, utcnow
 from matchmaker.services.matching import rank_inquiry
 from matchmaker.services.notifications import notify_new_inquiry
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
@@ -30,7 +31,12 @@ def inquiry_by_submission_key(key: str) -> Inquiry | None:
 
 
 def inquiry_by_reference(reference: str) -> Inquiry | None:
-    return db.session.scalar(sa.select(Inquiry).where(Inquiry.reference == reference))
+    """The inquiry behind a result page, its matches and their organizations loaded at once."""
+    return db.session.scalar(
+        sa.select(Inquiry)
+        .where(Inquiry.reference == reference)
+        .options(selectinload(Inquiry.matches).joinedload(Match.organization))
+    )
 
 
 SAVE_ATTEMPTS = 3  # a clash of the random code (WM-XXXXXX) is rare but grows with the leads

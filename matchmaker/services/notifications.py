@@ -50,11 +50,14 @@ def notify_new_inquiry(inquiry: Inquiry) -> None:
 
 
 def top_matches(inquiry: Inquiry, limit: int = TOP_MATCHES) -> list[Match]:
-    """The best current matches: not superseded by a re-rank, not judged irrelevant."""
+    """The best current matches: not superseded by a re-rank, not judged irrelevant, and still
+    in the directory (a withdrawn organization's page is gone)."""
     current = [
         match
         for match in inquiry.matches
-        if match.superseded_at is None and match.verdict != Verdict.NOT_RELEVANT
+        if match.superseded_at is None
+        and match.verdict != Verdict.NOT_RELEVANT
+        and match.organization.active
     ]
     return sorted(current, key=lambda match: match.rank)[:limit]
 
