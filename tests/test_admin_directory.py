@@ -3,6 +3,7 @@
 import csv
 import io
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -265,6 +266,22 @@ def test_edit_saves_the_changes_and_bumps_the_version(app, admin_client, caplog)
     assert org.sectors == ("digital", "life-sciences") and org.keywords == ("AAV", "GMP")
     assert version(app) == 2
     assert "changed organization acme-bio: name, sectors, city, province, keywords" in caplog.text
+
+
+def test_an_edit_made_on_a_stale_page_overwrites_nothing(app, admin_client):
+    add_org(app)
+    page = admin_client.get("/staff/admin/organizations/acme-bio/edit").text
+    shown = re.search(r'name="changed_at" type="hidden" value="([^"]+)"', page).group(1)
+    with app.app_context():  # another admin saves a change meanwhile
+        org = db.session.scalar(sa.select(Organization).filter_by(slug="acme-bio"))
+        directory.update_organization(org, directory.organization_record(org) | {"city": "Spa"})
+        db.session.commit()
+    data = form_data(name="Acme Biologics") | {"changed_at": shown}
+    response = admin_client.post("/staff/admin/organizations/acme-bio/edit", data=data,
+                                 follow_redirects=True)  # fmt: skip
+    assert "Someone else changed Acme Bio while you were editing" in response.text
+    org = orgs(app)["acme-bio"]
+    assert (org.name, org.city) == ("Acme Bio", "Spa")
 
 
 def test_edit_with_nothing_changed_keeps_the_version(app, admin_client):

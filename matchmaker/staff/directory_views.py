@@ -56,8 +56,14 @@ def organization_create():
 @admin_bp.route("/organizations/<slug>/edit", methods=["GET", "POST"])
 def organization_edit(slug: str):
     org = _organization(slug)
-    form = OrganizationForm(record=directory.organization_record(org))
+    changed_at = org.updated_at.isoformat()
+    form = OrganizationForm(record=directory.organization_record(org), changed_at=changed_at)
     if form.validate_on_submit():
+        if form.changed_at.data != changed_at:
+            flash(_("Someone else changed %(name)s while you were editing, so nothing was saved. "
+                    "Here is what it holds now: make your changes again.", name=org.name),
+                  "warning")  # fmt: skip
+            return redirect(url_for(".organization_edit", slug=org.slug))
         try:
             changes = directory.update_organization(org, form.record())
         except directory.InvalidOrganization as error:

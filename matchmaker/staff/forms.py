@@ -303,6 +303,8 @@ class OrganizationForm(FlaskForm):
     size = SelectField(_l("Size in employees (optional)"), validate_choice=False)
     lang = SelectField(_l("Language of the profile"), validate_choice=False)
     contact_email = EmailField(_l("Contact email (optional)"))
+    # When the organization was last changed, as the page showed it (edits only).
+    changed_at = HiddenField()
 
     def __init__(self, *args, record: dict[str, str] | None = None, **kwargs) -> None:
         if record is not None:
