@@ -13,6 +13,7 @@ from matchmaker.models import Activity, ApiToken, Inquiry, Status, User
 from matchmaker.services import api_tokens
 from tests import factories
 from tests.conftest import login
+from tests.test_staff_leads import counted_statements
 
 
 def issue_token(app, user_email: str, scope: str = "read") -> str:
@@ -274,3 +275,22 @@ def test_issuing_a_token_without_a_purpose_shows_the_error(admin_client, make_us
     )
     assert response.status_code == 422
     assert "Say what the token is for" in response.get_data(as_text=True)
+
+
+def test_lead_detail_takes_as_many_statements_for_2_matches_as_for_10(app, client, reader, seeded):
+    with app.app_context():
+        orgs = factories.organizations(10)
+        few = factories.add_inquiry(scores=(0.6, 0.5), match_orgs=orgs[:2]).id
+        many = factories.add_inquiry(
+            email="b@example.com", scores=[1 - n / 20 for n in range(10)], match_orgs=orgs
+        ).id
+        db.session.commit()
+    for lead in (few, many):  # the token's use and each view are noted once, not counted here
+        client.get(f"/api/v1/leads/{lead}", headers=reader)
+    counted = {}
+    for lead in (few, many):
+        with counted_statements(app) as statements:
+            response = client.get(f"/api/v1/leads/{lead}", headers=reader)
+        assert response.status_code == 200
+        counted[len(response.json["matches"])] = len(statements)
+    assert counted[10] == counted[2], counted

@@ -54,9 +54,9 @@ def lead_list():
 
 @bp.get("/leads/<int:lead_id>")
 def lead_detail(lead_id: int):
-    inquiry = _lead(lead_id)
-    workflow.record_view(inquiry, current_token().user)
-    return jsonify(lead_json(inquiry, with_matches=True))
+    workflow.record_view(_lead(lead_id), current_token().user)
+    # Read after record_view's commit, with the matches' organizations in the same statements.
+    return jsonify(lead_json(workflow.get_lead(lead_id), with_matches=True))
 
 
 @bp.patch("/leads/<int:lead_id>")
