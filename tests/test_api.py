@@ -268,6 +268,22 @@ def test_admin_issues_a_token_shown_once_and_revokes_it(app, admin_client, make_
                          ("api_token_revoked", "admin@agency.be")]  # fmt: skip
 
 
+def test_the_token_list_takes_as_many_statements_for_2_tokens_as_for_8(app, admin_client,
+                                                                     make_user):  # fmt: skip
+    counted = []
+    for number in range(8):
+        user = make_user(f"robot{number}@agency.be")
+        with app.app_context():
+            api_tokens.issue(db.session.get(User, user.id), f"Sync {number}", "read",
+                             by=db.session.get(User, user.id))  # fmt: skip
+            db.session.commit()
+        if number + 1 in (2, 8):
+            with counted_statements(app) as statements:
+                assert admin_client.get("/staff/admin/api-tokens").status_code == 200
+            counted.append(len(statements))
+    assert counted[0] == counted[1]
+
+
 def test_issuing_a_token_without_a_purpose_shows_the_error(admin_client, make_user):
     user = make_user("crm@agency.be")
     response = admin_client.post(

@@ -45,5 +45,8 @@ def api_token_revoke(token_id: int):
 
 
 def _render_list(form: ApiTokenForm) -> str:
-    tokens = db.session.scalars(api_tokens.tokens_query()).all()
+    query = api_tokens.tokens_query().options(
+        db.joinedload(ApiToken.user), db.joinedload(ApiToken.created_by)
+    )
+    tokens = db.session.scalars(query).all()
     return render_template("staff/admin/api_token_list.html", form=form, tokens=tokens)
