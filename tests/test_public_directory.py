@@ -77,7 +77,7 @@ def test_language_switch_never_redirects_off_site(client, target):
     assert response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/organizations\x00", "/a\x7fb"])
+@pytest.mark.parametrize("target", ["/\r\nSet-Cookie: x=1", "/organizations\x1b", "/a\x7fb"])
 def test_language_switch_with_control_characters_in_next_goes_home(client, target):
     response = client.get("/language/fr", query_string={"next": target})
     assert response.status_code == 302
