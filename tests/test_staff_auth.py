@@ -110,6 +110,34 @@ def test_idle_session_times_out(app, staff_client):
     assert "signed out after a period of inactivity" in response.text
 
 
+def test_a_form_sent_after_the_timeout_comes_back_to_its_page_after_sign_in(app, staff_client):
+    with staff_client.session_transaction() as session:
+        idle = app.config["STAFF_IDLE_TIMEOUT_MINUTES"] * 60 + 5
+        session[LAST_SEEN] = datetime.now(UTC).timestamp() - idle
+    response = staff_client.post(
+        "/staff/leads/7/notes",
+        data={"text": "Called them"},
+        headers={"Referer": "http://localhost/staff/leads/7?org_q=bio"},
+    )
+    assert response.headers["Location"] == "/staff/login?next=/staff/leads/7?org_q%3Dbio"
+    signed_in = staff_client.post(
+        response.headers["Location"], data={"email": "staff@agency.be", "password": PASSWORD}
+    )
+    assert signed_in.headers["Location"] == "/staff/leads/7?org_q=bio"
+
+
+def test_a_form_sent_after_the_timeout_from_elsewhere_goes_home_after_sign_in(app, staff_client):
+    with staff_client.session_transaction() as session:
+        idle = app.config["STAFF_IDLE_TIMEOUT_MINUTES"] * 60 + 5
+        session[LAST_SEEN] = datetime.now(UTC).timestamp() - idle
+    response = staff_client.post(
+        "/staff/leads/7/notes",
+        data={"text": "Called them"},
+        headers={"Referer": "https://evil.example/staff/leads/7"},
+    )
+    assert response.headers["Location"] == "/staff/login"
+
+
 def test_sign_in_starts_a_new_session(client, make_user):
     make_user()
     with client.session_transaction() as session:

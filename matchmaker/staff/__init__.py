@@ -1,6 +1,7 @@
 """The back office: every staff page, guarded once; admin pages guarded once more."""
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -19,13 +20,13 @@ def require_staff():
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("staff.login", next=_come_back_to()))
     if _idle_too_long():
         logout_user()
         session.clear()
         flash(_("You were signed out after a period of inactivity. Please sign in again."),
               "warning")  # fmt: skip
-        return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+        return redirect(url_for("staff.login", next=_come_back_to()))
     session[LAST_SEEN] = datetime.now(UTC).timestamp()
     return None
 
@@ -41,6 +42,17 @@ def never_cache(response):
     """Back-office pages carry personal data: browsers and proxies must not keep them."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _come_back_to() -> str | None:
+    """Where sign-in leads back to: this page, or for a form sent, the page that sent it (its
+    address only answers POST), if it is one of ours."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    return urlunsplit(("", "", referrer.path, referrer.query, ""))
 
 
 def _idle_too_long() -> bool:
