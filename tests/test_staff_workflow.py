@@ -155,6 +155,16 @@ def test_assigning_to_a_deactivated_account_is_refused(app, ann, lead):
     assert state(app, lead).assignee.name == "Ann Peeters"
 
 
+def test_a_lead_of_a_deactivated_account_shows_who_has_it_not_nobody(app, client, lead):
+    with app.app_context():
+        ann_id = accounts.find_user("ann@agency.be").id
+        accounts.deactivate(accounts.find_user("ann@agency.be"))
+        db.session.commit()
+    login(client, "bob@agency.be")
+    page = client.get(f"/staff/leads/{lead.id}").text
+    assert f'<option selected value="{ann_id}">Ann Peeters (inactive)</option>' in page
+
+
 def test_notes_are_added_to_the_trail_escaped(app, ann, lead):
     page = follow(ann, post(ann, app, lead, "notes", text="Called them: <b>keen</b> on Liège."))
     assert "Note added." in page

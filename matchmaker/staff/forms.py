@@ -161,9 +161,11 @@ class AssignForm(LeadChangeForm):
     # Any id is accepted here: the service says so if the person was deactivated meanwhile.
     assignee = SelectField(_l("Assigned to"), validate_choice=False)
 
-    def __init__(self, *args, users: list[User], **kwargs) -> None:
+    def __init__(self, *args, users: list[User], current: User | None = None, **kwargs) -> None:
+        """users: those the lead can go to; current: who has it, shown even if deactivated."""
         super().__init__(*args, **kwargs)
-        self.assignee.choices = [("", _l("Nobody")), *((str(u.id), u.name) for u in users)]
+        people = [*users, current] if current is not None and current not in users else users
+        self.assignee.choices = [("", _l("Nobody")), *((str(u.id), _user_label(u)) for u in people)]
 
 
 class NoteForm(FlaskForm):

@@ -90,7 +90,7 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
             formdata=None, data=version | {"status": inquiry.status,
                                            "lost_reason": inquiry.lost_reason}),
         "assign_form": AssignForm(
-            formdata=None, users=lead.staff,
+            formdata=None, users=lead.staff, current=inquiry.assignee,
             data=version | {"assignee": str(inquiry.assignee_id or "")}),
         "note_form": NoteForm(formdata=None),
         "intro_form": IntroductionForm(formdata=None, data=version,
