@@ -189,3 +189,11 @@ def test_session_cookie_flags_outside_debug(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_control_characters_in_the_email_are_dropped_not_a_crash(client, make_user):
+    make_user()
+    response = client.post(
+        "/staff/login", data={"email": "staff@agency.be\x00", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/staff/"

@@ -382,3 +382,10 @@ def test_far_off_dates_are_refused_not_a_crash(staff_client, day):
                                                                "received_to": day})  # fmt: skip
     assert response.status_code == 200
     assert "Enter a date between the years 2000 and 2999." in response.text
+
+
+@pytest.mark.parametrize("path", ["/staff/leads", "/staff/outbox", "/staff/admin/organizations"])
+def test_a_huge_page_number_shows_the_list_not_a_crash(admin_client, path):
+    response = admin_client.get(path, query_string={"page": "99999999999999999999"})
+    assert response.status_code == 200
+    assert "Something went wrong" not in response.text

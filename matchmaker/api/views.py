@@ -20,6 +20,7 @@ from matchmaker.api.schema import (
 )
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization, Status, TokenScope
+from matchmaker.pagination import MAX_PAGE
 from matchmaker.services import directory, workflow
 from matchmaker.taxonomy import PROVINCES, SECTORS
 
@@ -119,7 +120,7 @@ def _lead(lead_id: int) -> Inquiry:
 
 
 def _paging(args: MultiDict[str, str]) -> tuple[int, int]:
-    return _integer(args, "page", 1, 1, 100_000), _integer(args, "per_page", 20, 1, MAX_PER_PAGE)
+    return _integer(args, "page", 1, 1, MAX_PAGE), _integer(args, "per_page", 20, 1, MAX_PER_PAGE)
 
 
 def _integer(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:

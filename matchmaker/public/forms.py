@@ -5,7 +5,6 @@ import secrets
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from matchmaker.forms import BaseForm
 from matchmaker.labels import (
     COUNTRY_CODES,
     budget_choices,
@@ -35,7 +35,7 @@ from matchmaker.labels import (
 from matchmaker.taxonomy import BUDGETS, HORIZONS, INVESTOR_TYPES, OFFERS, SECTORS
 
 
-class DirectorySearchForm(FlaskForm):
+class DirectorySearchForm(BaseForm):
     """The directory's search box and filters (a GET form: no CSRF token)."""
 
     class Meta:
@@ -55,14 +55,6 @@ INTERESTS_MIN, INTERESTS_MAX = 30, 5000
 
 
 # Invisible control characters (tab, line breaks kept): PostgreSQL refuses NUL in any text.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _strip(value: Any) -> Any:
-    """The answer without surrounding spaces or invisible control characters pasted with it."""
-    return _CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
-
-
 def _with_scheme(value: Any) -> Any:
     """'www.example.com' → 'https://www.example.com': people rarely type the scheme."""
     if isinstance(value, str) and value and "://" not in value:
@@ -77,20 +69,18 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InquiryForm(FlaskForm):
+class InquiryForm(BaseForm):
     """The public inquiry: who the investor is, what they seek, and their consent."""
 
     # Who
     name = StringField(
         _l("Full name"),
-        filters=[_strip],
         validators=[DataRequired(_l("Enter your name.")),
                     Length(max=200, message=_l("Use at most %(max)d characters."))],
         render_kw={"autocomplete": "name"},
     )  # fmt: skip
     email = EmailField(
         _l("Email address"),
-        filters=[_strip],
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=254, message=_l("Use at most %(max)d characters.")),
@@ -100,14 +90,12 @@ class InquiryForm(FlaskForm):
     )
     organization = StringField(
         _l("Organization"),
-        filters=[_strip],
         validators=[DataRequired(_l("Enter the name of your organization.")),
                     Length(max=200, message=_l("Use at most %(max)d characters."))],
         render_kw={"autocomplete": "organization"},
     )  # fmt: skip
     role = StringField(
         _l("Your role"),
-        filters=[_strip],
         validators=[DataRequired(_l("Enter your role or job title.")),
                     Length(max=200, message=_l("Use at most %(max)d characters."))],
         render_kw={"autocomplete": "organization-title"},
@@ -120,7 +108,7 @@ class InquiryForm(FlaskForm):
     )
     website = URLField(
         _l("Website (optional)"),
-        filters=[_strip, _with_scheme],
+        filters=[_with_scheme],
         validators=[
             Optional(),
             Length(max=300, message=_l("Use at most %(max)d characters.")),
@@ -130,7 +118,6 @@ class InquiryForm(FlaskForm):
     )
     phone = TelField(
         _l("Phone (optional)"),
-        filters=[_strip],
         validators=[
             Optional(),
             Regexp(r"^\+?[0-9 ().\-/]{6,40}$",
@@ -148,7 +135,6 @@ class InquiryForm(FlaskForm):
     offers = MultiCheckboxField(_l("What you are looking for"), validate_choice=False)
     interests = TextAreaField(
         _l("Describe your project"),
-        filters=[_strip],
         validators=[
             DataRequired(_l("Describe your project.")),
             Length(min=INTERESTS_MIN,
@@ -170,7 +156,7 @@ class InquiryForm(FlaskForm):
     )
     # Hidden: one key per rendering of the form (a resubmission finds the first inquiry),
     # and a field people never see but form-filling bots do.
-    submission_key = HiddenField(filters=[_strip])
+    submission_key = HiddenField()
     notes = StringField(
         _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
     )

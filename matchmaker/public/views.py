@@ -13,6 +13,7 @@ from flask import (
 
 from matchmaker.extensions import db, limiter
 from matchmaker.i18n import LANG_COOKIE, current_lang
+from matchmaker.pagination import requested_page
 from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearchForm, InquiryForm
 from matchmaker.security import safe_next_path
 from matchmaker.services import directory, leads, matching
@@ -23,7 +24,6 @@ bp = Blueprint("public", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
 RETRY_AFTER_SECONDS = 10
-MAX_PAGE = 100_000  # a larger page number is past the end anyway, and overflows the database
 
 
 @bp.get("/")
@@ -41,7 +41,7 @@ def organization_list():
             sector=filters.get("sector") or "",
             province=filters.get("province") or "",
         ),
-        page=min(request.args.get("page", 1, type=int), MAX_PAGE),
+        page=requested_page(),
         per_page=current_app.config["ORGANIZATIONS_PER_PAGE"],
         error_out=False,
     )

@@ -10,6 +10,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from matchmaker.errors import render_http_error
 from matchmaker.extensions import db
 from matchmaker.models import Organization
+from matchmaker.pagination import requested_page
 from matchmaker.services import directory
 from matchmaker.staff import admin_bp
 from matchmaker.staff.forms import (
@@ -27,7 +28,10 @@ UTF8_BOM = "\ufeff"  # lets spreadsheet programs open the export as UTF-8
 def organization_list():
     form = OrganizationFilterForm(request.args)
     page = db.paginate(
-        directory.search_query(**form.query_args()), per_page=ADMIN_PAGE_SIZE, error_out=False
+        directory.search_query(**form.query_args()),
+        page=requested_page(),
+        per_page=ADMIN_PAGE_SIZE,
+        error_out=False,
     )
     return render_template(
         "staff/admin/organization_list.html",

@@ -31,6 +31,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from matchmaker.forms import BaseForm
 from matchmaker.labels import (
     COUNTRY_CODES,
     KIND_LABELS,
@@ -46,7 +47,7 @@ from matchmaker.services import directory, workflow
 from matchmaker.taxonomy import KINDS, SIZES
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
     next = HiddenField()
@@ -55,22 +56,18 @@ class LoginForm(FlaskForm):
 # Leads --------------------------------------------------------------------------------------
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _plausible_date(form: FlaskForm, field: DateField) -> None:
     if field.data and not 2000 <= field.data.year <= 2999:
         raise ValidationError(_l("Enter a date between the years 2000 and 2999."))
 
 
-class LeadFilterForm(FlaskForm):
+class LeadFilterForm(BaseForm):
     """The lead list's search, filters and sort (a GET form: no CSRF token)."""
 
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), filters=[_strip], validators=[Optional(), Length(max=200)])
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), validators=[Optional()])
     sector = SelectField(_l("Sector"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[Optional()])
@@ -136,7 +133,7 @@ def status_choices() -> list[tuple[str, str]]:
     return [(status.value, STATUS_LABELS[status.value]) for status in Status]
 
 
-class LeadChangeForm(FlaskForm):
+class LeadChangeForm(BaseForm):
     """Every change to a lead carries the version of the lead the page showed."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -145,7 +142,7 @@ class LeadChangeForm(FlaskForm):
 class StatusForm(LeadChangeForm):
     status = SelectField(_l("Status"))
     lost_reason = TextAreaField(
-        _l("Why was it lost?"), filters=[_strip], validators=[Length(max=500)]
+        _l("Why was it lost?"), validators=[Length(max=500)]
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -168,10 +165,9 @@ class AssignForm(LeadChangeForm):
         self.assignee.choices = [("", _l("Nobody")), *((str(u.id), _user_label(u)) for u in people)]
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     text = TextAreaField(
         _l("Note"),
-        filters=[_strip],
         validators=[DataRequired(_l("Write the note first.")), Length(max=5000)],
     )
 
@@ -188,14 +184,15 @@ class AddMatchForm(LeadChangeForm):
     organization_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class OrganizationSearchForm(FlaskForm):
+class OrganizationSearchForm(BaseForm):
     """Find an organization to add to a lead's matches (a GET form on the lead's page)."""
 
     class Meta:
         csrf = False
 
-    org_q = SearchField(_l("Find an organization in the directory"), filters=[_strip],
-                        validators=[Optional(), Length(max=200)])  # fmt: skip
+    org_q = SearchField(
+        _l("Find an organization in the directory"), validators=[Optional(), Length(max=200)]
+    )
 
 
 class IntroductionForm(LeadChangeForm):
@@ -208,7 +205,6 @@ class IntroductionForm(LeadChangeForm):
     )
     message = TextAreaField(
         _l("A word for the organizations (optional)"),
-        filters=[_strip],
         validators=[Optional(), Length(max=2000)],
     )
 
@@ -220,12 +216,11 @@ class IntroductionForm(LeadChangeForm):
 # API tokens ---------------------------------------------------------------------------------
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(BaseForm):
     """Issue an API token for a staff member (admins only)."""
 
     name = StringField(
         _l("What the token is for"),
-        filters=[_strip],
         validators=[DataRequired(_l("Say what the token is for, e.g. the CRM sync.")),
                     Length(max=100)],  # fmt: skip
     )
@@ -249,7 +244,7 @@ def kind_choices() -> list[tuple[str, str]]:
 ROLE_LABELS = {Role.STAFF: _l("Staff"), Role.ADMIN: _l("Administrator")}
 
 
-class OrganizationFilterForm(FlaskForm):
+class OrganizationFilterForm(BaseForm):
     """The admin directory list's search, filters and sort (a GET form: no CSRF token)."""
 
     class Meta:
@@ -285,7 +280,7 @@ class OrganizationFilterForm(FlaskForm):
         }
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(BaseForm):
     """An organization of the directory. The rules are services.directory.validate_record's,
     the same as a CSV import's: this form only collects the cells of a record."""
 
@@ -343,7 +338,7 @@ def _split(cell: str) -> list[str]:
     return [part for part in cell.split(";") if part]
 
 
-class DirectoryImportForm(FlaskForm):
+class DirectoryImportForm(BaseForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(_l("Choose a CSV file to import.")),
@@ -352,7 +347,7 @@ class DirectoryImportForm(FlaskForm):
     )  # fmt: skip
 
 
-class DirectoryApplyForm(FlaskForm):
+class DirectoryApplyForm(BaseForm):
     """Import the previewed file: the fingerprint says what the preview showed."""
 
     fingerprint = HiddenField(validators=[DataRequired()])
@@ -374,7 +369,7 @@ def _role_choices() -> list[tuple[str, str]]:
     return [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class UserCreateForm(FlaskForm):
+class UserCreateForm(BaseForm):
     email = EmailField(
         _l("Email"),
         validators=[
@@ -388,7 +383,7 @@ class UserCreateForm(FlaskForm):
     role = _role_field()
 
 
-class UserForm(FlaskForm):
+class UserForm(BaseForm):
     """A staff account's name and role (its email is its identity and stays)."""
 
     name = _name_field()
@@ -398,7 +393,7 @@ class UserForm(FlaskForm):
 # Lead routing -------------------------------------------------------------------------------
 
 
-class CoverageForm(FlaskForm):
+class CoverageForm(BaseForm):
     """What a staff member covers: the sectors, and optionally the countries, of their leads."""
 
     sectors = MultiCheckboxField(_l("Sectors covered"))
@@ -432,12 +427,11 @@ def _country_codes(text: str | None) -> list[str]:
 # Personal data requests ---------------------------------------------------------------------
 
 
-class PersonalDataForm(FlaskForm):
+class PersonalDataForm(BaseForm):
     """The address an access or erasure request is about."""
 
     email = EmailField(
         _l("Email address of the person"),
-        filters=[_strip],
         validators=[DataRequired(_l("Enter the email address the request is about.")),
                     Length(max=254)],  # fmt: skip
     )
@@ -456,7 +450,7 @@ class ErasureForm(PersonalDataForm):
 MAX_INSIGHT_DAYS = 3 * 366
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(BaseForm):
     """The date range of the insight pages (a GET form: no CSRF token)."""
 
     class Meta:

@@ -15,6 +15,7 @@ from flask_babel import ngettext
 
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage
+from matchmaker.pagination import requested_page
 from matchmaker.services import outbox
 from matchmaker.staff import bp
 
@@ -31,6 +32,7 @@ def outbox_list():
         state = "pending"
     page = db.paginate(
         outbox.status_query(state).options(db.selectinload(OutboxMessage.inquiry)),
+        page=requested_page(),
         per_page=MESSAGES_PER_PAGE,
         error_out=False,
     )

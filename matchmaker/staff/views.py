@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, Verdict
+from matchmaker.pagination import requested_page
 from matchmaker.services import workflow
 from matchmaker.services.notifications import staff_reasons
 from matchmaker.staff import bp
@@ -52,7 +53,7 @@ def lead_list():
         me=current_user,
     )
     filters = form.filters()
-    result = workflow.find_leads(filters, page=request.args.get("page", 1, type=int))
+    result = workflow.find_leads(filters, page=requested_page())
     return render_template(
         "staff/lead_list.html",
         form=form,

@@ -1,0 +1,27 @@
+"""What every form shares: typed text is cleaned before it is validated or saved."""
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+
+# Invisible control characters pasted with text (tabs and line breaks are kept); PostgreSQL
+# refuses NUL in text.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: Any) -> Any:
+    """Text without surrounding spaces or invisible control characters; other values as given."""
+    return _CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """A Flask-WTF form whose fields all clean their text first (passwords stay as typed)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if unbound_field.field_class is not PasswordField:
+                declared = unbound_field.kwargs.get("filters", ())
+                options["filters"] = (clean_text, *declared)
+            return unbound_field.bind(form=form, **options)
