@@ -310,3 +310,10 @@ def test_lead_detail_takes_as_many_statements_for_2_matches_as_for_10(app, clien
         assert response.status_code == 200
         counted[len(response.json["matches"])] = len(statements)
     assert counted[10] == counted[2], counted
+
+
+def test_a_nul_in_the_query_is_a_documented_json_400(client, reader):
+    response = client.get("/api/v1/leads?q=a%00b", headers=reader)
+    assert response.status_code == 400 and response.is_json
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "400" in document["paths"]["/leads"]["get"]["responses"]

@@ -266,6 +266,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 def _errors(*codes: int) -> dict[str, Any]:
     descriptions = {
+        400: "The address carries a NUL character.",
         401: "No token, or an unknown or revoked one.",
         403: "The token's scope does not allow this.",
         404: "Nothing has this identifier.",
@@ -339,7 +340,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "parameters": [*lead_filters, *PAGING],
                     "responses": {
                         "200": _json(_ref("LeadPage"), "One page of leads."),
-                        **_errors(401, 422),
+                        **_errors(400, 401, 422),
                     },  # fmt: skip
                 }
             },
@@ -350,7 +351,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "summary": "A lead with its current matches (the access is logged).",
                     "responses": {
                         "200": _json(_ref("LeadDetail"), "The lead."),
-                        **_errors(401, 404),
+                        **_errors(400, 401, 404),
                     },  # fmt: skip
                 },
                 "patch": {
@@ -363,7 +364,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _json(_ref("LeadDetail"), "The changed lead."),
-                        **_errors(401, 403, 404, 409, 422),
+                        **_errors(400, 401, 403, 404, 409, 422),
                     },  # fmt: skip
                 },
             },
@@ -374,7 +375,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "parameters": [*org_filters, *PAGING],
                     "responses": {
                         "200": _json(_ref("OrganizationPage"), "One page."),
-                        **_errors(401, 422),
+                        **_errors(400, 401, 422),
                     },  # fmt: skip
                 }
             },
@@ -385,7 +386,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "summary": "An active organization.",
                     "responses": {
                         "200": _json(_ref("Organization"), "The organization."),
-                        **_errors(401, 404),
+                        **_errors(400, 401, 404),
                     },  # fmt: skip
                 },
             },
