@@ -2,19 +2,14 @@
 
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask
 from wtforms import Field
+
+from matchmaker.pagination import page_url
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(page_url=page_url, field_attrs=field_attrs)
-
-
-def page_url(number: int) -> str:
-    """The current page's address with its filters kept and another page number."""
-    args = request.args.to_dict()
-    args["page"] = str(number)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def field_attrs(field: Field, hint: str | None, extra: dict[str, Any]) -> dict[str, Any]:

@@ -32,9 +32,8 @@ def inquiries(app) -> int:
 
 
 def fault_app(database_url: str, **settings):
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url,
-                      "RATELIMIT_ENABLED": False, **settings})  # fmt: skip
-    return app
+    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "DATABASE_URL": database_url,
+                       "RATELIMIT_ENABLED": False, **settings})  # fmt: skip
 
 
 def test_locked_database_gives_a_retryable_error_and_writes_nothing(tmp_path):

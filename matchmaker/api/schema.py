@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from matchmaker.models import Inquiry, Match, Organization, Status, TokenScope, User
+from matchmaker.pagination import MAX_PAGE
 from matchmaker.services import workflow
 from matchmaker.services.notifications import lead_url
 from matchmaker.taxonomy import (
@@ -282,7 +283,7 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 
 PAGING = [
-    _query("page", {"type": "integer", "minimum": 1, "maximum": 100_000, "default": 1},
+    _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
            "Page number, from 1."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
            "Items per page."),
