@@ -325,7 +325,7 @@ def test_ranking_failure_saves_the_inquiry_for_reranking(app, client, monkeypatc
 
 @pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 def test_mail_failure_still_saves_the_inquiry_and_its_matches(app, client, monkeypatch):
-    def broken(inquiry):
+    def broken(inquiry, assignee):
         raise RuntimeError("template missing")
 
     monkeypatch.setattr(leads, "notify_new_inquiry", broken)
@@ -334,6 +334,24 @@ def test_mail_failure_still_saves_the_inquiry_and_its_matches(app, client, monke
     with app.app_context():
         kinds = {a.kind for a in db.session.scalars(sa.select(Activity))}
         assert {"submitted", "notification_failed"} <= kinds
+
+
+@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+def test_mail_failure_keeps_the_lead_assigned(app, client, monkeypatch, make_user):
+    make_user("bio@agency.be", sectors=("life-sciences",))
+
+    def broken(inquiry, assignee):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(leads, "notify_new_inquiry", broken)
+    assert submit(client).status_code == 303
+    with app.app_context():
+        inquiry = db.session.scalars(sa.select(Inquiry)).one()
+        trail = db.session.scalars(
+            sa.select(Activity.kind).where(Activity.inquiry_id == inquiry.id).order_by(Activity.id)
+        ).all()
+        assert trail == ["submitted", "assigned", "notification_failed"]
+        assert inquiry.assignee.email == "bio@agency.be"
 
 
 def test_a_post_larger_than_the_cap_is_refused(app, client):

@@ -7,7 +7,7 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Match, Organization, OutboxMessage
-from matchmaker.services import notifications, outbox
+from matchmaker.services import notifications, outbox, routing
 from tests.conftest import new_inquiry
 from tests.test_inquiry import submit
 
@@ -23,7 +23,7 @@ def mail_settings(app):
 def notify(
     inquiry: Inquiry, ranked: list[tuple[str, float, dict]] = ()
 ) -> dict[str, OutboxMessage]:
-    """Save the inquiry with matches to the named organizations, notify, commit; the messages
+    """Save the inquiry with matches to the named organizations, route, notify, commit; the messages
     by recipient."""
     db.session.add(inquiry)
     for rank, (name, score, explanation) in enumerate(ranked, start=1):
@@ -34,7 +34,7 @@ def notify(
         inquiry.matches.append(
             Match(organization=organization, rank=rank, score=score, explanation=explanation)
         )
-    notifications.notify_new_inquiry(inquiry)
+    notifications.notify_new_inquiry(inquiry, routing.route(inquiry))
     db.session.commit()
     messages = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     return {message.recipient: message for message in messages}

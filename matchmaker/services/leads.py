@@ -12,10 +12,11 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
 from matchmaker.matching import EmptyQueryError
-from matchmaker.models import Activity, Inquiry, Match, utcnow
+from matchmaker.models import Activity, Inquiry, Match, User, utcnow
 from matchmaker.services.matching import rank_inquiry
 from matchmaker.services.notifications import notify_new_inquiry
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
+from matchmaker.services.routing import route
 
 # What the public form may set on an Inquiry; everything else is the service's to decide.
 INQUIRY_FIELDS = (
@@ -93,7 +94,7 @@ def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str)
                 detail={"matches": len(inquiry.matches), "needs_ranking": inquiry.needs_ranking},
             )
         )
-        _notify(inquiry)
+        _notify(inquiry, _route(inquiry))
         db.session.commit()
     except IntegrityError as error:
         # Another request with the same submission key committed first: show its result.
@@ -118,11 +119,21 @@ def _attach_matches(inquiry: Inquiry) -> None:
         inquiry.needs_ranking = True
 
 
-def _notify(inquiry: Inquiry) -> None:
+def _route(inquiry: Inquiry) -> User | None:
+    """Assign the lead in a savepoint; on failure it stays unassigned (mail goes to the inbox)."""
+    try:
+        with db.session.begin_nested():
+            return route(inquiry)
+    except Exception:
+        log.exception("Routing inquiry %s failed; it stays unassigned", inquiry.code)
+        return None
+
+
+def _notify(inquiry: Inquiry, assignee: User | None) -> None:
     """Queue the confirmation and the staff notification in a savepoint; never lose the lead."""
     try:
         with db.session.begin_nested():
-            notify_new_inquiry(inquiry)
+            notify_new_inquiry(inquiry, assignee)
     except Exception as error:
         log.exception("Queuing the mail of inquiry %s failed; the inquiry is kept", inquiry.code)
         db.session.add(

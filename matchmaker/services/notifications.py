@@ -1,4 +1,4 @@
-"""Mail about leads: route a new inquiry, then queue the staff notification and the investor's
+"""Mail about leads: queue the staff notification and the investor's
 confirmation in the outbox, in the caller's transaction."""
 
 from __future__ import annotations
@@ -8,18 +8,17 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from matchmaker.labels import OFFER_LABELS, SECTOR_LABELS
-from matchmaker.models import Inquiry, Match, OutboxMessage, Verdict
-from matchmaker.services import outbox, routing
+from matchmaker.models import Inquiry, Match, OutboxMessage, User, Verdict
+from matchmaker.services import outbox
 
 TOP_MATCHES = 5
 
 
-def notify_new_inquiry(inquiry: Inquiry) -> None:
-    """Assign the lead to the staff member whose turn it is (or leave it for the default inbox),
-    then queue the investor's confirmation, in their language, and the staff notification.
-    Nothing is committed: the caller's transaction holds the inquiry and its messages together.
+def notify_new_inquiry(inquiry: Inquiry, assignee: User | None) -> None:
+    """Queue the investor's confirmation, in their language, and the staff notification to the
+    assignee (or the default inbox). Nothing is committed: the caller's transaction holds the
+    inquiry and its messages together.
     """
-    assignee = routing.route(inquiry)
     matches = top_matches(inquiry)
     config = current_app.config
     with force_locale(inquiry.lang):
