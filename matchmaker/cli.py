@@ -15,12 +15,12 @@ from matchmaker.models import OutboxMessage, Role, User
 from matchmaker.services import (
     accounts,
     directory,
-    leads,
-    matching,
     outbox,
     privacy,
+    ranking,
     reminders,
 )
+from matchmaker.services.leads import submission
 
 directory_cli = AppGroup("directory", help="Keep the directory of organizations.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
@@ -84,7 +84,7 @@ def reindex_directory(bump: bool) -> None:
     if bump:
         directory.bump_directory_version()
         db.session.commit()
-    built = matching.index_cache().rebuild()
+    built = ranking.index_cache().rebuild()
     click.echo(
         f"Indexed {built.size} active organizations (directory version {built.version}) "
         f"in {built.seconds:.2f} s."
@@ -95,7 +95,8 @@ def reindex_directory(bump: bool) -> None:
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(min=1))
 def rerank_pending(limit: int) -> None:
     """Rank the inquiries that were saved while ranking failed (needs_ranking)."""
-    ranked, failed = leads.rerank_pending(limit=limit)
+    ranked, failed = submission.rerank_pending(limit=limit)
+    db.session.commit()
     click.echo(f"Ranked {ranked} pending inquiries; {failed} failed again.")
     if failed:
         raise click.ClickException("Some inquiries could not be ranked; see the log above.")
@@ -300,6 +301,7 @@ def purge_inquiries(older_than_months: int | None, apply: bool) -> None:
 def send_reminders() -> None:
     """Mail each assignee their stale leads, once a day at most (run it from cron)."""
     report = reminders.send_reminders()
+    db.session.commit()
     click.echo(
         f"Queued {report.mails} reminders about {report.leads} stale leads"
         + (f"; {report.already_reminded} already reminded today" if report.already_reminded else "")

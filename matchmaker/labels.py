@@ -2,7 +2,7 @@
 
 import unicodedata
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import pycountry
@@ -166,24 +166,30 @@ def _lang() -> str:
     return str(get_locale() or "en")
 
 
-def match_reasons(explanation: Mapping[str, Any]) -> list[str]:
-    """Why an organization matched, in plain words, from a Match's explanation."""
-    lang = _lang()
+def match_reasons(explanation: Mapping[str, Any], *, staff: bool = False) -> list[str]:
+    """Why an organization matched, in plain words, from a Match's explanation: for the
+    investor (the result page, their mail), or in the back office's terse form (`staff`)."""
+    join = ", ".join if staff else partial(format_list, locale=_lang())
+    terms = list(explanation.get("terms") or ())
+    sectors = [str(SECTOR_LABELS.get(code, code)) for code in explanation.get("sectors") or ()]
+    offers = [str(OFFER_LABELS.get(code, code)) for code in explanation.get("offers") or ()]
     reasons = []
-    if terms := explanation.get("terms"):
-        quoted = [_("“%(term)s”", term=term) for term in terms]
-        reasons.append(
-            _("Their profile mentions %(terms)s.", terms=format_list(quoted, locale=lang))
-        )
-    if sectors := explanation.get("sectors"):
-        names = format_list([str(SECTOR_LABELS.get(code, code)) for code in sectors], locale=lang)
+    if terms and staff:
+        reasons.append(_("Profile mentions: %(terms)s", terms=join(terms)))
+    elif terms:
+        quoted = join([_("“%(term)s”", term=term) for term in terms])
+        reasons.append(_("Their profile mentions %(terms)s.", terms=quoted))
+    if sectors and staff:
+        reasons.append(_("Sectors in common: %(names)s", names=join(sectors)))
+    elif sectors:
         reasons.append(
             ngettext("Active in %(names)s, the sector you chose.",
-                     "Active in %(names)s, sectors you chose.", len(sectors), names=names)
+                     "Active in %(names)s, sectors you chose.", len(sectors), names=join(sectors))
         )  # fmt: skip
-    if offers := explanation.get("offers"):
-        names = format_list([str(OFFER_LABELS.get(code, code)) for code in offers], locale=lang)
-        reasons.append(_("Open to what you are looking for: %(names)s.", names=names))
+    if offers and staff:
+        reasons.append(_("Offers what is sought: %(names)s", names=join(offers)))
+    elif offers:
+        reasons.append(_("Open to what you are looking for: %(names)s.", names=join(offers)))
     return reasons
 
 

@@ -120,6 +120,42 @@ class Verdict(enum.StrEnum):
     NOT_RELEVANT = "not_relevant"
 
 
+class MatchSource(enum.StrEnum):
+    """Who put a match on a lead."""
+
+    ENGINE = "engine"
+    STAFF = "staff"
+
+
+class ActivityKind(enum.StrEnum):
+    """What an Activity row records (stored as its value; templates compare with these too)."""
+
+    SUBMITTED = "submitted"
+    ASSIGNED = "assigned"
+    UNROUTED = "unrouted"
+    NOTIFICATION_FAILED = "notification_failed"
+    RERANKED = "reranked"
+    VIEWED = "viewed"
+    STATUS_CHANGED = "status_changed"
+    NOTE = "note"
+    MATCH_JUDGED = "match_judged"
+    MATCH_PINNED = "match_pinned"
+    MATCH_UNPINNED = "match_unpinned"
+    MATCH_REMOVED = "match_removed"
+    MATCH_ADDED = "match_added"
+    INTRODUCED = "introduced"
+    EMAIL_QUEUED = "email_queued"
+    EMAIL_SENT = "email_sent"
+    EMAIL_FAILED = "email_failed"
+    STALE_REMINDER = "stale_reminder"
+    COVERAGE_CHANGED = "coverage_changed"
+    API_TOKEN_ISSUED = "api_token_issued"
+    API_TOKEN_REVOKED = "api_token_revoked"
+    PERSONAL_DATA_EXPORTED = "personal_data_exported"
+    PERSONAL_DATA_ERASED = "personal_data_erased"
+    RETENTION_PURGE = "retention_purge"
+
+
 class User(UserMixin, Timestamped, db.Model):
     __tablename__ = "staff_user"
 
@@ -227,7 +263,7 @@ class Match(db.Model):
     explanation: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     engine_version: Mapped[str] = mapped_column(sa.String(40), default="")
     directory_version: Mapped[int] = mapped_column(default=0)
-    source: Mapped[str] = mapped_column(sa.String(10), default="engine")  # engine | staff
+    source: Mapped[str] = mapped_column(sa.String(10), default=MatchSource.ENGINE.value)
     verdict: Mapped[str | None] = mapped_column(sa.String(20))
     pinned: Mapped[bool] = mapped_column(default=False)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set on re-rank

@@ -5,11 +5,15 @@ from typing import Any
 from flask import Flask
 from wtforms import Field
 
+from matchmaker.models import ActivityKind, MatchSource, Verdict
 from matchmaker.pagination import page_url
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(page_url=page_url, field_attrs=field_attrs)
+    app.jinja_env.globals.update(
+        page_url=page_url, field_attrs=field_attrs,
+        ActivityKind=ActivityKind, MatchSource=MatchSource, Verdict=Verdict,
+    )
 
 
 def field_attrs(field: Field, hint: str | None, extra: dict[str, Any]) -> dict[str, Any]:

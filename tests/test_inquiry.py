@@ -10,7 +10,8 @@ from matchmaker import models
 from matchmaker.extensions import db
 from matchmaker.matching import ENGINE_VERSION
 from matchmaker.models import Activity, Inquiry, Match, OutboxMessage
-from matchmaker.services import directory, leads
+from matchmaker.services import directory
+from matchmaker.services.leads import submission
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -306,7 +307,7 @@ def test_ranking_failure_saves_the_inquiry_for_reranking(app, client, monkeypatc
     def broken(inquiry, top=10):
         raise RuntimeError("index unavailable")
 
-    monkeypatch.setattr(leads, "rank_inquiry", broken)
+    monkeypatch.setattr(submission, "rank_inquiry", broken)
     result = client.get(submit(client).headers["Location"])
     assert "Your inquiry is safely saved, but we could not prepare your matches" in text(result)
     assert saved(app) == {"Inquiry": 1, "Match": 0, "OutboxMessage": 2}
@@ -328,7 +329,7 @@ def test_mail_failure_still_saves_the_inquiry_and_its_matches(app, client, monke
     def broken(inquiry, assignee):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(leads, "notify_new_inquiry", broken)
+    monkeypatch.setattr(submission, "send_new_lead_mails", broken)
     assert submit(client).status_code == 303
     assert saved(app) == {"Inquiry": 1, "Match": 10, "OutboxMessage": 0}
     with app.app_context():
@@ -343,7 +344,7 @@ def test_mail_failure_keeps_the_lead_assigned(app, client, monkeypatch, make_use
     def broken(inquiry, assignee):
         raise RuntimeError("template missing")
 
-    monkeypatch.setattr(leads, "notify_new_inquiry", broken)
+    monkeypatch.setattr(submission, "send_new_lead_mails", broken)
     assert submit(client).status_code == 303
     with app.app_context():
         inquiry = db.session.scalars(sa.select(Inquiry)).one()
@@ -381,7 +382,7 @@ def test_two_requests_racing_with_one_key_make_one_inquiry(app, client, monkeypa
     first = client.post("/inquiry", data=data).headers["Location"]
     # The second request looked for the key before the first committed: the unique constraint
     # stops it, and it shows the first one's result.
-    monkeypatch.setattr(leads, "inquiry_by_submission_key", _found_only_after_the_first_look())
+    monkeypatch.setattr(submission, "inquiry_by_submission_key", _found_only_after_the_first_look())
     second = client.post("/inquiry", data=data)
     assert second.status_code == 303 and second.headers["Location"] == first
     assert saved(app) == {"Inquiry": 1, "Match": 10, "OutboxMessage": 2}
@@ -389,7 +390,7 @@ def test_two_requests_racing_with_one_key_make_one_inquiry(app, client, monkeypa
 
 def _found_only_after_the_first_look():
     looks = []
-    real = leads.inquiry_by_submission_key
+    real = submission.inquiry_by_submission_key
 
     def lookup(key):
         looks.append(key)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.matching import ENGINE_VERSION
 from matchmaker.models import Organization
-from matchmaker.services import directory, matching
+from matchmaker.services import directory, ranking
 from tests.conftest import new_inquiry
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -20,25 +20,25 @@ CDMO = "GMP manufacturing of viral vectors for cell and gene therapy by a CDMO"
 def fits(monkeypatch) -> list[int]:
     """Counts the engine's fits: one entry (the number of organizations) per fit."""
     calls: list[int] = []
-    real = matching.build_index
+    real = ranking.build_index
 
     def counting(docs):
         calls.append(len(docs))
         return real(docs)
 
-    monkeypatch.setattr(matching, "build_index", counting)
+    monkeypatch.setattr(ranking, "build_index", counting)
     return calls
 
 
 def ranked_slugs(text: str = CDMO, **fields) -> list[str]:
     return [
-        m.organization.slug for m in matching.rank_inquiry(new_inquiry(interests=text, **fields))
+        m.organization.slug for m in ranking.rank_inquiry(new_inquiry(interests=text, **fields))
     ]
 
 
 def test_rank_inquiry_builds_match_rows_best_first(app):
     with app.app_context():
-        matches = matching.rank_inquiry(new_inquiry(interests=CDMO, sectors=("life-sciences",)))
+        matches = ranking.rank_inquiry(new_inquiry(interests=CDMO, sectors=("life-sciences",)))
         assert [m.rank for m in matches] == list(range(1, 11))
         assert all(a.score >= b.score for a, b in zip(matches, matches[1:], strict=False))
         first = matches[0]
@@ -52,28 +52,28 @@ def test_rank_inquiry_builds_match_rows_best_first(app):
 
 def test_index_is_fitted_once_and_reused_across_requests(app, fits):
     with app.app_context():
-        first = matching.index_cache().get()
+        first = ranking.index_cache().get()
         ranked_slugs()
     with app.app_context():  # another request
-        assert matching.index_cache().get() is first
+        assert ranking.index_cache().get() is first
         ranked_slugs("satellites and Earth observation")
     assert fits == [145]
 
 
 def test_index_is_refitted_once_after_the_directory_version_moves(app, fits):
     with app.app_context():
-        before = matching.index_cache().get()
+        before = ranking.index_cache().get()
         directory.bump_directory_version()
         db.session.commit()
-        after = matching.index_cache().get()
+        after = ranking.index_cache().get()
         assert (before.version, after.version) == (1, 2) and after is not before
-        assert matching.index_cache().get() is after
+        assert ranking.index_cache().get() is after
     assert fits == [145, 145]
 
 
 def test_concurrent_requests_after_a_change_fit_the_index_once(app, fits):
     with app.app_context():
-        matching.index_cache().get()
+        ranking.index_cache().get()
         directory.bump_directory_version()
         db.session.commit()
     seen, barrier = [], threading.Barrier(4)
@@ -81,7 +81,7 @@ def test_concurrent_requests_after_a_change_fit_the_index_once(app, fits):
     def request() -> None:
         with app.app_context():
             barrier.wait()
-            seen.append(matching.index_cache().get())
+            seen.append(ranking.index_cache().get())
             db.session.remove()
 
     threads = [threading.Thread(target=request) for _ in range(4)]
@@ -103,7 +103,7 @@ def test_inactive_organizations_are_never_returned(app, fits):
         directory.bump_directory_version()
         db.session.commit()
         assert top not in ranked_slugs()
-        assert matching.index_cache().get().size == 144
+        assert ranking.index_cache().get().size == 144
     assert fits == [145, 144]
 
 
@@ -112,7 +112,7 @@ def test_an_empty_directory_ranks_nothing(app):
         db.session.execute(sa.update(Organization).values(active=False))
         directory.bump_directory_version()
         db.session.commit()
-        assert matching.rank_inquiry(new_inquiry(interests=CDMO)) == []
+        assert ranking.rank_inquiry(new_inquiry(interests=CDMO)) == []
 
 
 def test_reindex_command_reports_count_and_time(app, runner):

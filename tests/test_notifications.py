@@ -7,7 +7,8 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Match, Organization, OutboxMessage
-from matchmaker.services import notifications, outbox, routing
+from matchmaker.services import mail, outbox, routing
+from matchmaker.services.leads.detail import top_matches
 from tests.conftest import new_inquiry
 from tests.test_inquiry import submit
 
@@ -34,7 +35,7 @@ def notify(
         inquiry.matches.append(
             Match(organization=organization, rank=rank, score=score, explanation=explanation)
         )
-    notifications.notify_new_inquiry(inquiry, routing.route(inquiry))
+    mail.send_new_lead_mails(inquiry, routing.route(inquiry))
     db.session.commit()
     messages = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     return {message.recipient: message for message in messages}
@@ -148,7 +149,7 @@ def test_submitted_inquiry_reaches_the_covering_staff_and_the_investor(
     assert submit(client).status_code == 303
     with mail_app.app_context():
         inquiry = db.session.scalar(db.select(Inquiry))
-        best = notifications.top_matches(inquiry)[0].organization.name
+        best = top_matches(inquiry, mail.MAIL_MATCHES)[0].organization.name
         code, lead = inquiry.code, f"/staff/leads/{inquiry.id}"
         assert outbox.deliver_due().sent == 2
     staff = smtp_server.messages_to("bio@agency.be")

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, Match, OutboxMessage, utcnow
-from matchmaker.services import accounts, leads
+from matchmaker.services import accounts
+from matchmaker.services.leads import submission
 from tests.conftest import (
     DESKTOP,
     PASSWORD,
@@ -51,13 +52,13 @@ def leads_in_office(live_server):
     with app.test_request_context():
         for email, name in (("ann@agency.be", "Ann Peeters"), ("bob@agency.be", "Bob Martin")):
             accounts.create_user(email, name, PASSWORD)
-        older = leads.submit_inquiry(
+        older = submission.submit_inquiry(
             ANSWERS | {"name": "Old Lead", "email": "old@example.com", "organization": "Old Co"},
             lang="en",
             submission_key=uuid.uuid4().hex,
         )
         older.created_at = utcnow() - timedelta(days=3)
-        newest = leads.submit_inquiry(ANSWERS, lang="en", submission_key=uuid.uuid4().hex)
+        newest = submission.submit_inquiry(ANSWERS, lang="en", submission_key=uuid.uuid4().hex)
         first = min(newest.matches, key=lambda match: match.rank)
         first.organization.contact_email = "partnerships@first.example"
         db.session.commit()

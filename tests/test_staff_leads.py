@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, Match, User, utcnow
-from matchmaker.services import accounts, workflow
+from matchmaker.services import accounts
+from matchmaker.services.leads import listing
 from tests import factories
 from tests.conftest import login
 
@@ -213,7 +214,7 @@ def test_leads_needing_re_ranking_are_highlighted(staff_client, leads):
 @BOTH_DATABASES
 def test_pages_of_fifty(app, staff_client):
     with app.app_context():
-        for number in range(workflow.LEADS_PER_PAGE + 3):
+        for number in range(listing.LEADS_PER_PAGE + 3):
             factories.add_inquiry(created_at=NOW - timedelta(minutes=number),
                                   name=f"Investor {number:03d}")  # fmt: skip
         db.session.commit()
@@ -254,7 +255,7 @@ def test_the_list_takes_the_same_number_of_statements_for_5_or_50_leads(app, sta
     add(45)
     with counted_statements(app) as many:
         html = staff_client.get("/staff/leads").text
-    assert len(codes_in(html)) == workflow.LEADS_PER_PAGE and "Staff 44" in html
+    assert len(codes_in(html)) == listing.LEADS_PER_PAGE and "Staff 44" in html
     assert len(many) == len(few) <= 8, many
 
 

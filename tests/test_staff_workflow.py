@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, Match, Organization, OutboxMessage, User, utcnow
-from matchmaker.services import accounts, workflow
+from matchmaker.services import accounts
+from matchmaker.services.leads import changes, detail
 from tests import factories
 from tests.conftest import login
 
@@ -319,14 +320,14 @@ def test_a_note_never_conflicts(app, ann, lead):
 def test_two_changes_racing_to_commit_the_second_is_refused(app, lead):
     """Both read version 1; the other commits between this one's read and its write."""
     with app.app_context():
-        inquiry = workflow.get_lead(lead.id)
+        inquiry = detail.get_lead(lead.id)
         ann = accounts.find_user("ann@agency.be")
         version = inquiry.version
         with db.engine.begin() as other:
             other.execute(sa.update(Inquiry).where(Inquiry.id == lead.id)
                           .values(status="won", version=Inquiry.version + 1))  # fmt: skip
-        with pytest.raises(workflow.Conflict):
-            workflow.set_status(inquiry, ann, version, "spam")
+        with pytest.raises(changes.Conflict):
+            changes.set_status(inquiry, ann, version, "spam")
     assert state(app, lead).status == "won"
     assert not activities(app, lead, "status_changed")
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from matchmaker.models import Inquiry, Match, Organization, Status, TokenScope, User
 from matchmaker.pagination import MAX_PAGE
-from matchmaker.services import workflow
-from matchmaker.services.notifications import lead_url
+from matchmaker.services.leads import detail, listing
+from matchmaker.services.mail import lead_url
 from matchmaker.taxonomy import (
     BUDGETS,
     HORIZONS,
@@ -76,7 +76,7 @@ def lead_json(inquiry: Inquiry, with_matches: bool = False) -> dict[str, Any]:
         "url": lead_url(inquiry),
     }
     if with_matches:
-        data["matches"] = [match_json(match) for match in workflow.current_matches(inquiry)]
+        data["matches"] = [match_json(match) for match in detail.current_matches(inquiry)]
     return data
 
 
@@ -299,12 +299,12 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     lead_filters = [
         _query("q", SEARCH, "Words in the name, organization, email or "
                "interests, or a lead's code (WM-XXXXXX)."),
-        _query("status", _string(enum=[*Status, workflow.OPEN]),
-               f"One status, or {workflow.OPEN!r} for every open one."),
+        _query("status", _string(enum=[*Status, listing.OPEN]),
+               f"One status, or {listing.OPEN!r} for every open one."),
         _query("sector", _string(enum=list(SECTORS)), "Leads interested in this sector."),
         _query("country", _string(pattern="^[A-Z]{2}$"), "The investor's country (ISO 3166)."),
-        _query("assignee", _string(pattern=f"^([0-9]{{1,9}}|{workflow.UNASSIGNED})$"),
-               f"A staff user id, or {workflow.UNASSIGNED!r} for unassigned leads."),
+        _query("assignee", _string(pattern=f"^([0-9]{{1,9}}|{listing.UNASSIGNED})$"),
+               f"A staff user id, or {listing.UNASSIGNED!r} for unassigned leads."),
         _query("received_from", DAY, "Received on or after this day."),
         _query("received_to", DAY, "Received on or before this day."),
     ]  # fmt: skip

@@ -21,13 +21,14 @@ from matchmaker.api.schema import (
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization, Status, TokenScope
 from matchmaker.pagination import MAX_PAGE
-from matchmaker.services import directory, workflow
+from matchmaker.services import directory
+from matchmaker.services.leads import changes, detail, listing
 from matchmaker.taxonomy import PROVINCES, SECTORS
 
 MAX_ID = 2**31 - 1  # the largest key a 32-bit integer column holds
 LEAD_FILTERS = ("q", "status", "sector", "country", "assignee", "received_from", "received_to")
 ORGANIZATION_FILTERS = ("q", "sector", "province")
-STATUS_FILTERS = (*Status, workflow.OPEN)
+STATUS_FILTERS = (*Status, listing.OPEN)
 
 
 @bp.get("/openapi.json")
@@ -40,7 +41,7 @@ def openapi():
 def lead_list():
     args = request.args
     page, per_page = _paging(args)
-    filters = workflow.LeadFilters(
+    filters = listing.LeadFilters(
         q=_text(args, "q"),
         status=_choice(args, "status", STATUS_FILTERS),
         sector=_choice(args, "sector", SECTORS),
@@ -49,15 +50,16 @@ def lead_list():
         received_from=_date(args, "received_from"),
         received_to=_date(args, "received_to"),
     )
-    found = workflow.find_leads(filters, page=page, per_page=per_page)
+    found = listing.find_leads(filters, page=page, per_page=per_page)
     return jsonify(page_json(found.page, [lead_json(lead) for lead in found.page.items]))
 
 
 @bp.get("/leads/<int:lead_id>")
 def lead_detail(lead_id: int):
-    workflow.record_view(_lead(lead_id), current_token().user)
-    # Read after record_view's commit, with the matches' organizations in the same statements.
-    return jsonify(lead_json(workflow.get_lead(lead_id), with_matches=True))
+    detail.record_view(_lead(lead_id), current_token().user)
+    db.session.commit()
+    # Read after the commit, with the matches' organizations in the same statements.
+    return jsonify(lead_json(detail.get_lead(lead_id), with_matches=True))
 
 
 @bp.patch("/leads/<int:lead_id>")
@@ -80,12 +82,13 @@ def lead_update(lead_id: int):
     if not isinstance(version, int) or isinstance(version, bool):
         fail(422, "version must be the integer read from the lead.")
     try:
-        workflow.set_status(inquiry, current_token().user, version, status, reason)
-    except workflow.Conflict:
+        changes.set_status(inquiry, current_token().user, version, status, reason)
+        db.session.commit()
+    except changes.Conflict:
         fail(409, "The lead changed since that version; read it again and retry.")
-    except workflow.WorkflowError as error:
+    except changes.WorkflowError as error:
         fail(422, str(error))
-    return jsonify(lead_json(workflow.get_lead(lead_id), with_matches=True))
+    return jsonify(lead_json(detail.get_lead(lead_id), with_matches=True))
 
 
 @bp.get("/organizations")
@@ -159,11 +162,11 @@ def _assignee(args: MultiDict[str, str]) -> str:
     value = args.get("assignee")
     valid = (
         value is None
-        or value == workflow.UNASSIGNED
+        or value == listing.UNASSIGNED
         or (value.isascii() and value.isdigit() and len(value) <= 9)
     )
     if not valid:
-        fail(422, f"assignee must be a staff user id or {workflow.UNASSIGNED!r}.")
+        fail(422, f"assignee must be a staff user id or {listing.UNASSIGNED!r}.")
     return value or ""
 
 

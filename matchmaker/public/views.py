@@ -1,5 +1,6 @@
 """The public site: home, the directory, the inquiry form and its result, privacy, languages."""
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -16,9 +17,10 @@ from matchmaker.i18n import LANG_COOKIE, current_lang
 from matchmaker.pagination import requested_page
 from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearchForm, InquiryForm
 from matchmaker.security import safe_next_path
-from matchmaker.services import directory, leads, matching
-from matchmaker.services.notifications import top_matches
+from matchmaker.services import directory
+from matchmaker.services.leads import detail, submission
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION, notice_template
+from matchmaker.services.ranking import TOP_MATCHES
 
 bp = Blueprint("public", __name__)
 
@@ -70,11 +72,15 @@ def inquiry_form():
             current_app.logger.info("Inquiry with the hidden field filled in: discarded")
             return redirect(url_for("public.inquiry_received"), code=303)
         try:
-            inquiry = leads.submit_inquiry(
+            inquiry = submission.submit_inquiry(
                 form.answers(), lang=current_lang(), submission_key=form.submission_key.data
             )
-        except leads.TemporarilyUnavailable:
-            # Nothing was saved; the page keeps every answer, ready to be sent again.
+            db.session.commit()
+        except sa.exc.OperationalError as error:
+            # Locked or unreachable: nothing was saved; the page keeps every answer.
+            db.session.rollback()
+            current_app.logger.warning("Inquiry not saved, the database is unavailable: %s",
+                                       error.orig)  # fmt: skip
             page = _inquiry_form_page(form, unavailable=True)
             return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return redirect(url_for("public.inquiry_result", reference=inquiry.reference), code=303)
@@ -101,14 +107,14 @@ def inquiry_received():
 @bp.get("/inquiry/<reference>")
 def inquiry_result(reference: str):
     """The investor's own page: their reference, their matches and what happens next."""
-    inquiry = leads.inquiry_by_reference(reference)
+    inquiry = submission.inquiry_by_reference(reference)
     if inquiry is None:
         abort(404)
     response = make_response(
         render_template(
             "public/inquiry_result.html",
             inquiry=inquiry,
-            matches=top_matches(inquiry, limit=matching.TOP_MATCHES),
+            matches=detail.top_matches(inquiry, TOP_MATCHES),
         )
     )
     # The address is the only key to this page: keep it out of caches, referrers and indexes.

@@ -61,6 +61,20 @@ def create_user(email: str, name: str, password: str, role: str = Role.STAFF) ->
     return user
 
 
+def staff_members() -> list[User]:
+    """Every account, active ones first, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User).order_by(User.active.desc(), sa.func.lower(User.name), User.email)
+        )
+    )
+
+
+def active_staff() -> list[User]:
+    """The active accounts (those a lead or a token can be given to), by name."""
+    return list(db.session.scalars(sa.select(User).where(User.active).order_by(User.name)))
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 

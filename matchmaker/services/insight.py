@@ -22,9 +22,9 @@ from flask import current_app
 
 from matchmaker.extensions import db
 from matchmaker.matching.index import analyse_query
-from matchmaker.models import Activity, Inquiry, Match, Status, User, Verdict, utcnow
+from matchmaker.models import Activity, ActivityKind, Inquiry, Match, Status, User, Verdict, utcnow
 from matchmaker.services import reminders
-from matchmaker.services.workflow import OPEN_STATUSES
+from matchmaker.services.leads.listing import OPEN_STATUSES
 
 DEFAULT_DAYS = 90
 PIPELINE: tuple[str, ...] = (
@@ -32,7 +32,7 @@ PIPELINE: tuple[str, ...] = (
 )  # fmt: skip
 EXITS: tuple[str, ...] = (Status.LOST, Status.NOT_RELEVANT, Status.SPAM)
 # Trail entries by staff that are not an action on the lead: looking at it, exporting it.
-NOT_ACTIONS = ("viewed", "personal_data_exported")
+NOT_ACTIONS = (ActivityKind.VIEWED, ActivityKind.PERSONAL_DATA_EXPORTED)
 TOP_K = 5
 MIN_TERM_LENGTH = 3
 
@@ -200,7 +200,7 @@ def _funnel(period: Period, current: dict[int, str]) -> list[Row]:
                                 for inquiry_id, status in current.items()}  # fmt: skip
     changes = db.session.execute(
         sa.select(Activity.inquiry_id, Activity.detail).where(
-            Activity.kind == "status_changed", Activity.inquiry_id.in_(_ids_in(period))
+            Activity.kind == ActivityKind.STATUS_CHANGED, Activity.inquiry_id.in_(_ids_in(period))
         )
     ).all()
     for inquiry_id, detail in changes:

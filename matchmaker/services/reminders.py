@@ -15,18 +15,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, Inquiry, User, utcnow
-from matchmaker.services import outbox
-from matchmaker.services.notifications import lead_url
-from matchmaker.services.workflow import OPEN_STATUSES
-
-REMINDER_KIND = "stale_reminder"
+from matchmaker.models import Activity, ActivityKind, Inquiry, User, utcnow
+from matchmaker.services.leads.listing import OPEN_STATUSES
+from matchmaker.services.mail import lead_url, send_stale_reminder
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +66,8 @@ class ReminderReport:
 
 
 def send_reminders(now: datetime | None = None) -> ReminderReport:
-    """Queue today's reminders in the outbox and record them on each lead's trail; commits."""
+    """Queue today's reminders in the outbox and record them on each lead's trail (the caller
+    commits)."""
     now = now or utcnow()
     stale = db.session.scalars(
         sa.select(Inquiry)
@@ -82,7 +78,7 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
     reminded_today = set(
         db.session.scalars(
             sa.select(Activity.inquiry_id).where(
-                Activity.kind == REMINDER_KIND,
+                Activity.kind == ActivityKind.STALE_REMINDER,
                 Activity.inquiry_id.in_([lead.id for lead in stale]),
                 Activity.created_at >= start_of_day(now),
             )
@@ -95,7 +91,7 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
             due[assignee].append(lead)
     for assignee, leads in due.items():
         _remind(assignee, leads, now)
-    db.session.commit()
+    db.session.flush()
     report = ReminderReport(
         mails=len(due),
         leads=sum(len(leads) for leads in due.values()),
@@ -106,34 +102,12 @@ def send_reminders(now: datetime | None = None) -> ReminderReport:
 
 
 def _remind(assignee: User | None, leads: list[Inquiry], now: datetime) -> None:
-    config = current_app.config
-    recipient = assignee.email if assignee else config["STAFF_INBOX"]
     rows = [(lead, idle_days(lead, now), lead_url(lead)) for lead in leads]
-    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
-        subject = ngettext(
-            "%(num)d lead waits for you: no action for %(days)d days or more",
-            "%(num)d leads wait for you: no action for %(days)d days or more",
-            len(leads),
-            days=config["STALE_AFTER_DAYS"],
-        )
-        if assignee is None:
-            subject = _("Unassigned: %(subject)s", subject=subject)
-        context = {"assignee": assignee, "rows": rows, "days": config["STALE_AFTER_DAYS"],
-                   "list_url": _list_url()}  # fmt: skip
-        outbox.enqueue(
-            recipient,
-            subject,
-            render_template("email/stale_reminder.txt", **context),
-            render_template("email/stale_reminder.html", **context),
-        )
+    send_stale_reminder(assignee, rows)
     for lead, days, _url in rows:
         db.session.add(
-            Activity(inquiry_id=lead.id, kind=REMINDER_KIND,
+            Activity(inquiry_id=lead.id, kind=ActivityKind.STALE_REMINDER,
                      detail={"to": "assignee" if assignee else "staff inbox",
                              "assignee_id": assignee.id if assignee else None,
                              "idle_days": days})
         )  # fmt: skip
-
-
-def _list_url() -> str:
-    return f"{str(current_app.config['BASE_URL']).rstrip('/')}/staff/leads?status=open"

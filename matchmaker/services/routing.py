@@ -17,7 +17,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, Inquiry, User, has_tag, utcnow
+from matchmaker.models import Activity, ActivityKind, Inquiry, User, has_tag, utcnow
+from matchmaker.services import accounts
 from matchmaker.taxonomy import SECTORS
 
 
@@ -45,12 +46,14 @@ def route(inquiry: Inquiry) -> User | None:
             db.session.add(
                 Activity(
                     inquiry_id=inquiry.id,
-                    kind="assigned",
+                    kind=ActivityKind.ASSIGNED,
                     detail={"assignee_id": user.id, "assignee": user.name, "by": "routing"},
                 )
             )
             return user
-    db.session.add(Activity(inquiry_id=inquiry.id, kind="unrouted", detail={"by": "routing"}))
+    db.session.add(
+        Activity(inquiry_id=inquiry.id, kind=ActivityKind.UNROUTED, detail={"by": "routing"})
+    )
     return None
 
 
@@ -74,16 +77,9 @@ def _take_turn(user: User) -> bool:
     return True
 
 
-def staff_members() -> list[User]:
-    """Every account, active ones first, by name: the rows of the coverage page."""
-    return list(
-        db.session.scalars(db.select(User).order_by(User.active.desc(), User.name, User.email))
-    )
-
-
 def coverage_by_sector() -> dict[str, list[User]]:
     """For each sector of the taxonomy, the active staff who cover it (empty: nobody does)."""
-    active = db.session.scalars(db.select(User).where(User.active).order_by(User.name)).all()
+    active = accounts.active_staff()
     return {sector: [user for user in active if sector in user.sectors] for sector in SECTORS}
 
 
@@ -101,7 +97,7 @@ def set_coverage(
     db.session.add(
         Activity(
             user_id=by.id,
-            kind="coverage_changed",
+            kind=ActivityKind.COVERAGE_CHANGED,
             detail={"staff_id": user.id, "before": before, "after": after},
         )
     )

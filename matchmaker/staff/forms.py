@@ -43,7 +43,8 @@ from matchmaker.labels import (
 )
 from matchmaker.models import Match, Role, Status, User
 from matchmaker.public.forms import MultiCheckboxField
-from matchmaker.services import directory, workflow
+from matchmaker.services import directory
+from matchmaker.services.leads import listing
 from matchmaker.taxonomy import KINDS, SIZES
 
 
@@ -88,14 +89,14 @@ class LeadFilterForm(BaseForm):
 
     def __init__(self, formdata, *, countries: list[str], users: list[User], me: User) -> None:
         super().__init__(formdata)
-        self.status.choices = [("", _l("All statuses")), (workflow.OPEN, _l("Open")),
+        self.status.choices = [("", _l("All statuses")), (listing.OPEN, _l("Open")),
                                *status_choices()]  # fmt: skip
         self.sector.choices = [("", _l("All sectors")), *sector_choices()]
         self.country.choices = [("", _l("All countries")),
                                 *((code, country_name(code)) for code in countries)]  # fmt: skip
         self.assignee.choices = [
             ("", _l("Anyone")),
-            (workflow.UNASSIGNED, _l("Nobody (unassigned)")),
+            (listing.UNASSIGNED, _l("Nobody (unassigned)")),
             (str(me.id), _l("Me")),
             *((str(user.id), _user_label(user)) for user in users if user.id != me.id),
         ]
@@ -105,14 +106,14 @@ class LeadFilterForm(BaseForm):
         if field.data and self.received_from.data and field.data < self.received_from.data:
             raise ValidationError(_l("The end date must be on or after the start date."))
 
-    def filters(self) -> workflow.LeadFilters:
+    def filters(self) -> listing.LeadFilters:
         """The filters to apply: the valid fields only (a wrong date does not empty the list)."""
         self.validate()
 
         def value(field, default=""):
             return default if field.errors or field.data is None else field.data
 
-        return workflow.LeadFilters(
+        return listing.LeadFilters(
             q=value(self.q),
             status=value(self.status),
             sector=value(self.sector),

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from matchmaker.extensions import db
 from matchmaker.models import User
-from matchmaker.services import routing
+from matchmaker.services import accounts, routing
 from matchmaker.staff import admin_bp
 from matchmaker.staff.forms import CoverageForm
 
@@ -17,7 +17,7 @@ UNPROCESSABLE = 422
 def routing_overview():
     return render_template(
         "staff/admin/routing_overview.html",
-        staff=routing.staff_members(),
+        staff=accounts.staff_members(),
         by_sector=routing.coverage_by_sector(),
         staff_inbox=current_app.config["STAFF_INBOX"],
     )

@@ -6,14 +6,13 @@ from flask_login import current_user
 
 from matchmaker.extensions import db
 from matchmaker.models import ApiToken, User
-from matchmaker.services import api_tokens
+from matchmaker.services import accounts, api_tokens
 from matchmaker.staff import admin_bp
 from matchmaker.staff.forms import ApiTokenForm
 
 
 def _token_form() -> ApiTokenForm:
-    users = db.session.scalars(db.select(User).where(User.active).order_by(User.name)).all()
-    return ApiTokenForm(users=list(users))
+    return ApiTokenForm(users=accounts.active_staff())
 
 
 @admin_bp.get("/api-tokens")

@@ -13,10 +13,8 @@ from matchmaker.staff.forms import ROLE_LABELS, UserCreateForm, UserForm
 
 @admin_bp.get("/users")
 def user_list():
-    users = db.session.scalars(
-        db.select(User).order_by(User.active.desc(), db.func.lower(User.name), User.id)
-    ).all()
-    return render_template("staff/admin/user_list.html", users=users, role_labels=ROLE_LABELS)
+    return render_template("staff/admin/user_list.html", users=accounts.staff_members(),
+                           role_labels=ROLE_LABELS)  # fmt: skip
 
 
 @admin_bp.route("/users/new", methods=["GET", "POST"])

@@ -8,11 +8,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, Verdict
 from matchmaker.pagination import requested_page
-from matchmaker.services import workflow
-from matchmaker.services.notifications import staff_reasons
+from matchmaker.services import accounts
+from matchmaker.services.leads import changes, detail, introductions, listing
 from matchmaker.staff import bp
 from matchmaker.staff.forms import (
     ROLE_LABELS,
@@ -35,10 +36,10 @@ UNPROCESSABLE = 422  # a submitted form with mistakes, shown again with its erro
 def index():
     return render_template(
         "staff/index.html",
-        counts=workflow.status_counts(),
-        unassigned=workflow.status_counts(
-            workflow.LeadFilters(assignee=workflow.UNASSIGNED))[workflow.OPEN],
-        my_leads=workflow.my_open_leads(current_user),
+        counts=listing.status_counts(),
+        unassigned=listing.status_counts(
+            listing.LeadFilters(assignee=listing.UNASSIGNED))[listing.OPEN],
+        my_leads=listing.my_open_leads(current_user),
         role=ROLE_LABELS[current_user.role],
         status_labels=STATUS_LABELS,
     )  # fmt: skip
@@ -48,12 +49,12 @@ def index():
 def lead_list():
     form = LeadFilterForm(
         request.args,
-        countries=workflow.lead_countries(),
-        users=workflow.staff_members(),
+        countries=listing.lead_countries(),
+        users=accounts.staff_members(),
         me=current_user,
     )
     filters = form.filters()
-    result = workflow.find_leads(filters, page=requested_page())
+    result = listing.find_leads(filters, page=requested_page())
     return render_template(
         "staff/lead_list.html",
         form=form,
@@ -75,16 +76,17 @@ def _list_url(**changes: str) -> str:
 @bp.get("/leads/<int:inquiry_id>")
 def lead_detail(inquiry_id: int):
     """The lead; opening it is recorded on its trail (who saw the investor's personal data)."""
-    workflow.record_view(workflow.get_lead(inquiry_id), current_user)
-    return _detail_page(workflow.get_lead(inquiry_id))
+    detail.record_view(detail.get_lead(inquiry_id), current_user)
+    db.session.commit()
+    return _detail_page(detail.get_lead(inquiry_id))
 
 
 def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
     """The lead's page; `submitted` holds a form that failed validation, shown with its errors."""
-    lead = workflow.lead_detail(inquiry)
+    lead = detail.lead_detail(inquiry)
     version = {"version": inquiry.version}
     search = OrganizationSearchForm(request.args)
-    found = workflow.organizations_to_add(inquiry, search.org_q.data or "") if (
+    found = detail.organizations_to_add(inquiry, search.org_q.data or "") if (
         search.validate()) else []  # fmt: skip
     forms = {
         "status_form": StatusForm(
@@ -95,7 +97,7 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
             data=version | {"assignee": str(inquiry.assignee_id or "")}),
         "note_form": NoteForm(formdata=None),
         "intro_form": IntroductionForm(formdata=None, data=version,
-                                       matches=workflow.introducible(inquiry)),
+                                       matches=detail.introducible(inquiry)),
     } | submitted  # fmt: skip
     return render_template(
         "staff/lead_detail.html",
@@ -103,17 +105,19 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
         inquiry=inquiry,
         search=search,
         found=found,
-        blocker=workflow.introduction_blocker(inquiry),
-        staff_reasons=staff_reasons,
+        blocker=introductions.introduction_blocker(inquiry),
         **forms,
     ), code
 
 
 def _apply(inquiry_id: int, change: Callable[[], str | None], anchor: str | None = None):
-    """Make a change, flash its confirmation or why it was refused, and go back to the lead."""
+    """Make a change and commit it, flash its confirmation or why it was refused, and go back
+    to the lead."""
     try:
         message = change()
-    except workflow.WorkflowError as error:
+        db.session.commit()
+    except changes.WorkflowError as error:
+        db.session.rollback()
         flash(str(error), "error")
     else:
         flash(message or _("Nothing changed: the lead was already in that state."),
@@ -130,13 +134,13 @@ def _checked(form: FlaskForm) -> FlaskForm:
 
 @bp.post("/leads/<int:inquiry_id>/status")
 def lead_status(inquiry_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
+    inquiry = detail.get_lead(inquiry_id)
     form = StatusForm()
     if not form.validate_on_submit():
         return _detail_page(inquiry, UNPROCESSABLE, status_form=_checked_version(form))
 
     def change() -> str | None:
-        if workflow.set_status(inquiry, current_user, form.version.data, form.status.data,
+        if changes.set_status(inquiry, current_user, form.version.data, form.status.data,
                                form.lost_reason.data):  # fmt: skip
             return _("Status changed to %(status)s.", status=STATUS_LABELS[form.status.data])
         return None
@@ -146,14 +150,14 @@ def lead_status(inquiry_id: int):
 
 @bp.post("/leads/<int:inquiry_id>/assignee")
 def lead_assign(inquiry_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
-    form = _checked(AssignForm(users=workflow.active_staff()))
+    inquiry = detail.get_lead(inquiry_id)
+    form = _checked(AssignForm(users=accounts.active_staff()))
     if not (form.assignee.data or "").isdigit() and form.assignee.data:
         abort(400)
     assignee_id = int(form.assignee.data) if form.assignee.data else None
 
     def change() -> str | None:
-        if not workflow.assign(inquiry, current_user, form.version.data, assignee_id):
+        if not changes.assign(inquiry, current_user, form.version.data, assignee_id):
             return None
         if inquiry.assignee is None:
             return _("The lead is now unassigned.")
@@ -164,13 +168,13 @@ def lead_assign(inquiry_id: int):
 
 @bp.post("/leads/<int:inquiry_id>/notes")
 def lead_note(inquiry_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
+    inquiry = detail.get_lead(inquiry_id)
     form = NoteForm()
     if not form.validate_on_submit():
         return _detail_page(inquiry, UNPROCESSABLE, note_form=form)
 
     def change() -> str:
-        workflow.add_note(inquiry, current_user, form.text.data)
+        changes.add_note(inquiry, current_user, form.text.data)
         return _("Note added.")
 
     return _apply(inquiry_id, change, "trail")
@@ -178,13 +182,13 @@ def lead_note(inquiry_id: int):
 
 @bp.post("/leads/<int:inquiry_id>/matches/<int:match_id>/verdict")
 def match_verdict(inquiry_id: int, match_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
+    inquiry = detail.get_lead(inquiry_id)
     form = _checked(VerdictForm())
     verdict = form.verdict.data or None
     name = _match_name(inquiry, match_id)
 
     def change() -> str | None:
-        if not workflow.judge_match(inquiry, current_user, form.version.data, match_id, verdict):
+        if not changes.judge_match(inquiry, current_user, form.version.data, match_id, verdict):
             return None
         if verdict == Verdict.RELEVANT:
             return _("%(name)s marked relevant.", name=name)
@@ -197,13 +201,13 @@ def match_verdict(inquiry_id: int, match_id: int):
 
 @bp.post("/leads/<int:inquiry_id>/matches/<int:match_id>/pin")
 def match_pin(inquiry_id: int, match_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
+    inquiry = detail.get_lead(inquiry_id)
     form = _checked(PinForm())
     pinned = form.pinned.data == "true"
     name = _match_name(inquiry, match_id)
 
     def change() -> str | None:
-        if not workflow.pin_match(inquiry, current_user, form.version.data, match_id, pinned):
+        if not changes.pin_match(inquiry, current_user, form.version.data, match_id, pinned):
             return None
         if pinned:
             return _("%(name)s pinned: it stays at the top, also after a re-rank.", name=name)
@@ -214,12 +218,12 @@ def match_pin(inquiry_id: int, match_id: int):
 
 @bp.post("/leads/<int:inquiry_id>/matches/<int:match_id>/remove")
 def match_remove(inquiry_id: int, match_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
+    inquiry = detail.get_lead(inquiry_id)
     form = _checked(LeadChangeForm())
     name = _match_name(inquiry, match_id)
 
     def change() -> str:
-        workflow.remove_match(inquiry, current_user, form.version.data, match_id)
+        changes.remove_match(inquiry, current_user, form.version.data, match_id)
         return _("%(name)s removed from the matches.", name=name)
 
     return _apply(inquiry_id, change, "matches")
@@ -227,11 +231,11 @@ def match_remove(inquiry_id: int, match_id: int):
 
 @bp.post("/leads/<int:inquiry_id>/matches")
 def match_add(inquiry_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
+    inquiry = detail.get_lead(inquiry_id)
     form = _checked(AddMatchForm())
 
     def change() -> str:
-        match = workflow.add_match(inquiry, current_user, form.version.data,
+        match = changes.add_match(inquiry, current_user, form.version.data,
                                    form.organization_id.data)  # fmt: skip
         return _("%(name)s added to the matches.", name=match.organization.name)
 
@@ -240,11 +244,11 @@ def match_add(inquiry_id: int):
 
 @bp.post("/leads/<int:inquiry_id>/rerank")
 def lead_rerank(inquiry_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
+    inquiry = detail.get_lead(inquiry_id)
     form = _checked(LeadChangeForm())
 
     def change() -> str:
-        added = workflow.rerank(inquiry, current_user, form.version.data)
+        added = changes.rerank(inquiry, current_user, form.version.data)
         return ngettext(
             "Re-ranked with the current directory: %(num)d new match. "
             "The previous ranking is kept below.",
@@ -258,13 +262,13 @@ def lead_rerank(inquiry_id: int):
 
 @bp.post("/leads/<int:inquiry_id>/introduce")
 def lead_introduce(inquiry_id: int):
-    inquiry = workflow.get_lead(inquiry_id)
-    form = IntroductionForm(matches=workflow.introducible(inquiry))
+    inquiry = detail.get_lead(inquiry_id)
+    form = IntroductionForm(matches=detail.introducible(inquiry))
     if not form.validate_on_submit():
         return _detail_page(inquiry, UNPROCESSABLE, intro_form=_checked_version(form))
 
     def change() -> str:
-        sent = workflow.introduce(inquiry, current_user, form.version.data, form.matches.data,
+        sent = introductions.introduce(inquiry, current_user, form.version.data, form.matches.data,
                                   form.message.data or "")  # fmt: skip
         names = ", ".join(item.match.organization.name for item in sent)
         message = _("Introduction sent to %(names)s. The investor is told by mail.", names=names)

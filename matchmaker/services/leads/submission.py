@@ -1,4 +1,5 @@
-"""Leads: an investor's inquiry saved with its matches, its trail and its mail, losing nothing."""
+"""Submission: an investor's inquiry saved with its matches, its route, its trail and its mail,
+losing nothing. Flushes; the caller commits."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
 from matchmaker.matching import EmptyQueryError
-from matchmaker.models import Activity, Inquiry, Match, User, utcnow
-from matchmaker.services.matching import rank_inquiry
-from matchmaker.services.notifications import notify_new_inquiry
+from matchmaker.models import Activity, ActivityKind, Inquiry, Match, User, utcnow
+from matchmaker.services.mail import send_new_lead_mails
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
+from matchmaker.services.ranking import rank_inquiry
 from matchmaker.services.routing import route
 
 # What the public form may set on an Inquiry; everything else is the service's to decide.
@@ -23,6 +24,7 @@ INQUIRY_FIELDS = (
     "name", "email", "organization", "role", "country", "website", "phone",
     "investor_type", "sectors", "offers", "interests", "budget", "horizon", "share_consent",
 )  # fmt: skip
+SAVE_ATTEMPTS = 3  # a clash of the random code (WM-XXXXXX) is rare but grows with the leads
 
 log = logging.getLogger(__name__)
 
@@ -40,39 +42,27 @@ def inquiry_by_reference(reference: str) -> Inquiry | None:
     )
 
 
-SAVE_ATTEMPTS = 3  # a clash of the random code (WM-XXXXXX) is rare but grows with the leads
-
-
 class _RandomKeyClash(Exception):
     """The inquiry's random code or reference is already taken: draw new ones and retry."""
 
 
-class TemporarilyUnavailable(RuntimeError):
-    """The database could not take the inquiry (locked or unreachable); nothing was saved."""
-
-
 def submit_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str) -> Inquiry:
-    """Save the inquiry (see _save_inquiry), or save nothing and raise TemporarilyUnavailable."""
-    try:
-        for _attempt in range(SAVE_ATTEMPTS - 1):
-            try:
-                return _save_inquiry(answers, lang=lang, submission_key=submission_key)
-            except _RandomKeyClash:
-                log.info("An inquiry's random code or reference was taken; drawing new ones")
-        return _save_inquiry(answers, lang=lang, submission_key=submission_key)
-    except sa.exc.OperationalError as error:
-        db.session.rollback()
-        log.warning("Inquiry not saved, the database is unavailable: %s", error.orig)
-        raise TemporarilyUnavailable from error
-
-
-def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str) -> Inquiry:
-    """Save a consented inquiry, its ranked matches, an activity entry and its mail; commit.
+    """Save a consented inquiry, its ranked matches, its route, an activity entry and its mail.
 
     The same submission key twice (a double click, a resubmitted page) gives back the inquiry
     saved the first time. If ranking fails, the inquiry is saved all the same, flagged
-    needs_ranking; if queuing its mail fails, it is saved and the failure is on its trail.
+    needs_ranking; if routing or queuing its mail fails, it is saved and keeps the rest.
+    The database being unavailable raises SQLAlchemy's OperationalError.
     """
+    for _attempt in range(SAVE_ATTEMPTS - 1):
+        try:
+            return _save_inquiry(answers, lang=lang, submission_key=submission_key)
+        except _RandomKeyClash:
+            log.info("An inquiry's random code or reference was taken; drawing new ones")
+    return _save_inquiry(answers, lang=lang, submission_key=submission_key)
+
+
+def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str) -> Inquiry:
     existing = inquiry_by_submission_key(submission_key)
     if existing is not None:
         return existing
@@ -84,25 +74,24 @@ def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str)
         consent_version=PRIVACY_NOTICE_VERSION,
     )
     try:
-        db.session.add(inquiry)
-        db.session.flush()
-        _attach_matches(inquiry)
-        db.session.add(
-            Activity(
-                inquiry_id=inquiry.id,
-                kind="submitted",
-                detail={"matches": len(inquiry.matches), "needs_ranking": inquiry.needs_ranking},
-            )
-        )
-        _notify(inquiry, _route(inquiry))
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(inquiry)
     except IntegrityError as error:
         # Another request with the same submission key committed first: show its result.
-        db.session.rollback()
         existing = inquiry_by_submission_key(submission_key)
         if existing is None:
             raise _RandomKeyClash from error
         return existing
+    _attach_matches(inquiry)
+    db.session.add(
+        Activity(
+            inquiry_id=inquiry.id,
+            kind=ActivityKind.SUBMITTED,
+            detail={"matches": len(inquiry.matches), "needs_ranking": inquiry.needs_ranking},
+        )
+    )
+    _notify(inquiry, _route(inquiry))
+    db.session.flush()
     return inquiry
 
 
@@ -133,13 +122,13 @@ def _notify(inquiry: Inquiry, assignee: User | None) -> None:
     """Queue the confirmation and the staff notification in a savepoint; never lose the lead."""
     try:
         with db.session.begin_nested():
-            notify_new_inquiry(inquiry, assignee)
+            send_new_lead_mails(inquiry, assignee)
     except Exception as error:
         log.exception("Queuing the mail of inquiry %s failed; the inquiry is kept", inquiry.code)
         db.session.add(
             Activity(
                 inquiry_id=inquiry.id,
-                kind="notification_failed",
+                kind=ActivityKind.NOTIFICATION_FAILED,
                 detail={"error": f"{type(error).__name__}: {error}"[:500]},
             )
         )
@@ -164,9 +153,11 @@ def rerank_pending(limit: int = 100) -> tuple[int, int]:
             continue
         db.session.add(
             Activity(
-                inquiry_id=inquiry.id, kind="reranked", detail={"matches": len(inquiry.matches)}
+                inquiry_id=inquiry.id,
+                kind=ActivityKind.RERANKED,
+                detail={"matches": len(inquiry.matches)},
             )
         )
         ranked += 1
-    db.session.commit()
+    db.session.flush()
     return ranked, failed

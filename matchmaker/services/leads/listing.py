@@ -1,0 +1,206 @@
+"""Listing leads: the staff list's filters, search, sort and pages, the counts per status, and
+each member's open leads. Reads only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import get_timezone
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.functions import FunctionElement
+
+from matchmaker.extensions import db
+from matchmaker.models import Inquiry, Status, User, escape_like, has_tag
+
+LEADS_PER_PAGE = 50
+OPEN_STATUSES: tuple[str, ...] = (
+    Status.NEW, Status.QUALIFIED, Status.INTRODUCED, Status.IN_DISCUSSION,
+)  # fmt: skip
+OPEN = "open"  # the status filter for every open status at once
+UNASSIGNED = "none"  # the assignee filter for leads nobody has
+CODE_PATTERN = re.compile(r"^WM-[A-Z0-9]{6}$")
+
+
+@dataclass(frozen=True)
+class LeadFilters:
+    """What the lead list shows; empty values do not filter."""
+
+    q: str = ""
+    status: str = ""  # a Status, OPEN, or "" for all
+    sector: str = ""
+    country: str = ""
+    assignee: str = ""  # a user id, UNASSIGNED, or "" for anyone
+    received_from: date | None = None  # dates in the back office's time zone, both included
+    received_to: date | None = None
+    needs_ranking: bool = False
+    sort: str = "newest"
+
+
+class scanned(FunctionElement):
+    """A column to sort or group by, written so that SQLite reads the table rather than an index.
+
+    When a filter needs each row's text (a search, a sector), walking an index in sort order
+    and fetching every row it points to is many times slower than one scan of the table and a
+    sort of what matched (SQLite's planner cannot tell). Elsewhere it is the plain column.
+    """
+
+    inherit_cache = True
+
+
+@compiles(scanned)
+def _scanned(element: scanned, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(scanned, "sqlite")
+def _scanned_sqlite(element: scanned, compiler: Any, **kw: Any) -> str:
+    return "+" + compiler.process(element.clauses, **kw)  # unary plus: no index serves it
+
+
+def _order(filters: LeadFilters) -> tuple[Any, ...]:
+    """The ORDER BY of the list for filters.sort (newest first by default)."""
+    received = scanned(Inquiry.created_at) if _reads_rows(filters) else Inquiry.created_at
+    sorts = {
+        "oldest": (received.asc(), Inquiry.id.asc()),
+        "name": (sa.func.lower(Inquiry.name), Inquiry.id),
+        "organization": (sa.func.lower(Inquiry.organization), Inquiry.id),
+        "status": (
+            sa.case({status.value: order for order, status in enumerate(Status)},
+                    value=Inquiry.status, else_=len(Status)),
+            received.desc(),
+            Inquiry.id.desc(),
+        ),
+        "last_action": (
+            Inquiry.last_staff_action_at.desc().nulls_last(),
+            received.desc(),
+            Inquiry.id.desc(),
+        ),
+    }  # fmt: skip
+    return sorts.get(filters.sort, (received.desc(), Inquiry.id.desc()))
+
+
+def _reads_rows(filters: LeadFilters) -> bool:
+    """Whether the filters test text inside each row (no index can answer them)."""
+    return bool(filters.q and not CODE_PATTERN.match(filters.q.strip().upper()) or filters.sector)
+
+
+@dataclass(frozen=True)
+class LeadPage:
+    """One page of the lead list, with the number of leads in each status for the same filters."""
+
+    page: Any  # flask_sqlalchemy.pagination.Pagination of Inquiry, assignees loaded
+    counts: dict[str, int]  # per status, plus OPEN and "" (all)
+
+
+def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PAGE) -> LeadPage:
+    """The leads on one page, assignees eagerly loaded, and the counts per status.
+
+    Three statements whatever the page size: the counts (one GROUP BY, every filter but the
+    status; they also give the total), the ids of the page (from an index alone when the filters
+    allow, so that page 1000 costs about what page 1 does), and those rows with their assignees.
+    """
+    counts = status_counts(filters)
+    ids = sa.select(Inquiry.id).where(*_conditions(filters, with_status=True))
+    result = db.paginate(ids.order_by(*_order(filters)), page=page, per_page=per_page,
+                         error_out=False, count=False)  # fmt: skip
+    if result.items:
+        rows = db.session.scalars(
+            sa.select(Inquiry)
+            .where(Inquiry.id.in_(result.items))
+            .options(joinedload(Inquiry.assignee))
+        )
+        by_id = {inquiry.id: inquiry for inquiry in rows}
+        result.items = [by_id[inquiry_id] for inquiry_id in result.items]
+    result.total = counts.get(filters.status or "", 0)
+    return LeadPage(page=result, counts=counts)
+
+
+def status_counts(filters: LeadFilters = LeadFilters()) -> dict[str, int]:
+    """How many leads are in each status under the filters (the status filter aside)."""
+    status = scanned(Inquiry.status) if _reads_rows(filters) else Inquiry.status
+    rows = db.session.execute(
+        sa.select(Inquiry.status, sa.func.count())
+        .where(*_conditions(filters, with_status=False))
+        .group_by(status)
+    ).all()
+    counts = {status.value: 0 for status in Status} | {status: number for status, number in rows}
+    counts[OPEN] = sum(counts[status] for status in OPEN_STATUSES)
+    counts[""] = sum(number for status, number in rows)
+    return counts
+
+
+def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if with_status and filters.status == OPEN:
+        conditions.append(Inquiry.status.in_(OPEN_STATUSES))
+    elif with_status and filters.status:
+        conditions.append(Inquiry.status == filters.status)
+    if filters.q:
+        conditions.append(_search(filters.q))
+    if filters.sector:
+        conditions.append(has_tag(Inquiry.sectors, filters.sector))
+    if filters.country:
+        conditions.append(Inquiry.country == filters.country)
+    if filters.assignee == UNASSIGNED:
+        conditions.append(Inquiry.assignee_id.is_(None))
+    elif filters.assignee.isdigit():
+        conditions.append(Inquiry.assignee_id == int(filters.assignee))
+    if filters.received_from:
+        conditions.append(Inquiry.created_at >= _start_of(filters.received_from))
+    if filters.received_to:
+        conditions.append(Inquiry.created_at <= _end_of(filters.received_to))
+    if filters.needs_ranking:
+        conditions.append(Inquiry.needs_ranking.is_(True))
+    return conditions
+
+
+def _search(text: str) -> sa.ColumnElement[bool]:
+    """A lead's exact code (WM-XXXXXX), else the text anywhere in its name, organization, email,
+    interests or code, whatever the case.
+
+    One LIKE over the fields joined by newlines (which a search box cannot contain) is much
+    cheaper than one per field. SQLite's LIKE already ignores the case of ASCII letters (as its
+    lower() would); PostgreSQL compares lower() of both sides, cheaper than ILIKE.
+    """
+    text = text.strip()
+    if CODE_PATTERN.match(text.upper()):
+        return Inquiry.code == text.upper()
+    pattern = f"%{escape_like(text)}%"
+    fields: Any = Inquiry.name
+    for column in (Inquiry.organization, Inquiry.email, Inquiry.interests, Inquiry.code):
+        fields = fields + "\n" + column
+    if db.session.get_bind().dialect.name == "sqlite":
+        return fields.like(pattern, escape="\\")
+    return sa.func.lower(fields).like(sa.func.lower(pattern), escape="\\")
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of day in the back office's time zone."""
+    return datetime.combine(day, time.min, tzinfo=get_timezone())
+
+
+def _end_of(day: date) -> datetime:
+    """The last instant of day in the back office's time zone."""
+    return datetime.combine(day, time.max, tzinfo=get_timezone())
+
+
+def lead_countries() -> list[str]:
+    """The countries leads came from (for the list's country filter)."""
+    return list(db.session.scalars(sa.select(Inquiry.country).distinct().order_by(Inquiry.country)))
+
+
+def my_open_leads(user: User, limit: int = 10) -> list[Inquiry]:
+    """The open leads assigned to user, newest first (for the back office's home)."""
+    return list(
+        db.session.scalars(
+            sa.select(Inquiry)
+            .where(Inquiry.assignee_id == user.id, Inquiry.status.in_(OPEN_STATUSES))
+            .order_by(Inquiry.created_at.desc(), Inquiry.id.desc())
+            .limit(limit)
+        )
+    )
