@@ -3,9 +3,9 @@
 Every change is a command taking the lead's `version` that the staff member's page was rendered
 with; `change` (the one version check) refuses it with `Conflict` if the lead changed since,
 and nothing is written. The same holds when two changes race (SQLAlchemy's version counter on
-Inquiry raises StaleDataError at the flush). A change runs in a savepoint, writes an Activity
-row, sets Inquiry.last_staff_action_at (which bumps the version) and flushes; the request that
-called it commits.
+Inquiry raises StaleDataError at the flush). A change writes an Activity row, sets
+Inquiry.last_staff_action_at (which bumps the version) and flushes; the request that called it
+commits, or rolls back when it raised.
 """
 
 from __future__ import annotations
@@ -63,9 +63,10 @@ def change(
 ) -> Callable[Concatenate[Inquiry, User, int | None, P], R]:
     """Make command a change taking the page's version after (inquiry, user).
 
-    The command runs in a savepoint once the version is checked (None skips the check, for a
-    note, which overwrites nothing; a concurrent change is still caught by the version
-    counter). A command returning False changed nothing: the lead is not touched.
+    The command runs once the version is checked (None skips the check, for a note, which
+    overwrites nothing; a concurrent change is still caught by the version counter at the
+    flush). A command returning False changed nothing: the lead is not touched. On an error the
+    caller rolls back (its request's transaction holds nothing else).
     """
 
     @functools.wraps(command)
@@ -74,11 +75,10 @@ def change(
         if version is not None and inquiry.version != version:
             raise Conflict()
         try:
-            with db.session.begin_nested():
-                result = command(inquiry, user, *args, **kwargs)
-                if result is not False:
-                    inquiry.last_staff_action_at = utcnow()
-                    db.session.flush()
+            result = command(inquiry, user, *args, **kwargs)
+            if result is not False:
+                inquiry.last_staff_action_at = utcnow()
+                db.session.flush()
         except StaleDataError:
             raise Conflict() from None
         return result

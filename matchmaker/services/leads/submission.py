@@ -1,5 +1,6 @@
 """Submission: an investor's inquiry saved with its matches, its route, its trail and its mail,
-losing nothing. Flushes; the caller commits."""
+losing nothing. Flushes; the request commits (on a clash of unique keys, the transaction, which
+holds nothing else yet, is rolled back and the work done again)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,8 @@ class _RandomKeyClash(Exception):
 
 
 def submit_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str) -> Inquiry:
-    """Save a consented inquiry, its ranked matches, its route, an activity entry and its mail.
+    """Save a consented inquiry, its ranked matches, its route, an activity entry and its mail;
+    the caller commits.
 
     The same submission key twice (a double click, a resubmitted page) gives back the inquiry
     saved the first time. If ranking fails, the inquiry is saved all the same, flagged
@@ -74,10 +76,13 @@ def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str)
         consent_version=PRIVACY_NOTICE_VERSION,
     )
     try:
-        with db.session.begin_nested():
-            db.session.add(inquiry)
+        # Not in a savepoint: on SQLite, a savepoint opening the transaction commits it on release.
+        db.session.add(inquiry)
+        db.session.flush()
     except IntegrityError as error:
-        # Another request with the same submission key committed first: show its result.
+        # Another request with the same submission key committed first: show its result. The
+        # inquiry is its request's first write, so undoing the transaction loses nothing else.
+        db.session.rollback()
         existing = inquiry_by_submission_key(submission_key)
         if existing is None:
             raise _RandomKeyClash from error
