@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from matchmaker.config import load_config
     from matchmaker.extensions import csrf, limiter, login_manager
     from matchmaker.public.views import bp as public_bp
+    from matchmaker.services import outbox
     from matchmaker.staff import bp as staff_bp
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     labels.init_app(app)
     templating.init_app(app)
+    outbox.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")

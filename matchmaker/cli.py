@@ -287,6 +287,7 @@ def purge_inquiries(older_than_months: int | None, apply: bool) -> None:
     """Delete old inquiries with their matches, trail and mail (a dry run unless --apply)."""
     months = older_than_months or current_app.config["RETENTION_MONTHS"]
     result = privacy.purge_stale_inquiries(months, apply=apply)
+    db.session.commit()
     when = f"{result.cutoff:%Y-%m-%d %H:%M} UTC"
     if apply:
         click.echo(f"Deleted {result.count} inquiries received and last worked on before {when}.")

@@ -7,7 +7,7 @@ from typing import NoReturn
 from flask import Blueprint, Response, abort, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from matchmaker.extensions import csrf
+from matchmaker.extensions import csrf, db
 from matchmaker.models import ApiToken
 from matchmaker.services import api_tokens
 
@@ -64,6 +64,7 @@ def authenticate() -> None:
     if scheme.lower() != "bearer" or not secret.strip():
         fail(401, "Send an API token: Authorization: Bearer <token>.", {"WWW-Authenticate": REALM})
     token = api_tokens.authenticate(secret.strip())
+    db.session.commit()  # the token's last use, kept whatever the request does next
     if token is None:
         fail(401, "The API token is unknown, revoked, or its user is deactivated.",
              {"WWW-Authenticate": f'{REALM}, error="invalid_token"'})  # fmt: skip

@@ -84,7 +84,8 @@ def find_user(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> SignIn:
-    """Check a sign-in attempt and record it; commits, so the counter holds across workers.
+    """Check a sign-in attempt and record it (the caller commits, so the counter holds across
+    workers).
 
     Unknown accounts, wrong passwords and locked accounts look the same from outside;
     `locked` only lets the caller log the lockout.
@@ -99,12 +100,12 @@ def authenticate(email: str, password: str) -> SignIn:
         return SignIn(None, locked=True)
     if not _verify(user.password_hash, password):
         _record_failure(user)
-        db.session.commit()
+        db.session.flush()
         return SignIn(None, locked=user.locked_until is not None)
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    db.session.commit()
+    db.session.flush()
     return SignIn(user)
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, ApiToken, TokenScope, User, utcnow
+from matchmaker.models import Activity, ActivityKind, ApiToken, TokenScope, User, utcnow
 
 TOKEN_PREFIX = "wm_"
 SHOWN_PREFIX_LENGTH = len(TOKEN_PREFIX) + 6
@@ -53,7 +53,7 @@ def issue(user: User, name: str, scope: str, by: User) -> IssuedToken:
     db.session.add(
         Activity(
             user_id=by.id,
-            kind="api_token_issued",
+            kind=ActivityKind.API_TOKEN_ISSUED,
             detail={
                 "token_id": token.id,
                 "for_user_id": user.id,
@@ -72,7 +72,7 @@ def revoke(token: ApiToken, by: User) -> bool:
         return False
     token.revoked_at = utcnow()
     db.session.add(
-        Activity(user_id=by.id, kind="api_token_revoked",
+        Activity(user_id=by.id, kind=ActivityKind.API_TOKEN_REVOKED,
                  detail={"token_id": token.id, "for_user_id": token.user_id, "name": token.name})
     )  # fmt: skip
     log.info("User %s revoked API token %s", by.id, token.id)
@@ -93,7 +93,7 @@ def authenticate(secret: str) -> ApiToken | None:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         token.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return token
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from matchmaker.extensions import db
 from matchmaker.models import (
     Activity,
+    ActivityKind,
     Inquiry,
     Match,
     OutboxMessage,
@@ -225,8 +226,8 @@ def export_personal_data(email: str, by: User) -> dict[str, Any]:
         ],
         "messages": [_message_record(message) for message in messages],
     }
-    _audit("personal_data_exported", by, inquiries, messages=len(messages))
-    db.session.commit()
+    _audit(ActivityKind.PERSONAL_DATA_EXPORTED, by, inquiries, messages=len(messages))
+    db.session.flush()
     return data
 
 
@@ -262,9 +263,9 @@ def erase_personal_data(email: str, by: User) -> Deletion:
     deletion.messages = _delete(_messages_query(email, ids))
     deletion.redacted = _redact_trail(email)
     _delete_inquiries(ids, deletion)
-    db.session.add(Activity(user_id=by.id, kind="personal_data_erased",
+    db.session.add(Activity(user_id=by.id, kind=ActivityKind.PERSONAL_DATA_ERASED,
                             detail=deletion.as_detail()))  # fmt: skip
-    db.session.commit()
+    db.session.flush()
     log.info("User %s erased the personal data of one address: %s", by.id, deletion.as_detail())
     return deletion
 
@@ -362,7 +363,7 @@ class Purge:
 def purge_stale_inquiries(older_than_months: int, apply: bool = False) -> Purge:
     """Delete the inquiries received and last worked on before the cutoff; a dry run by default.
 
-    Applied, it commits and leaves one non-personal Activity with the counts.
+    Applied (the caller commits), it leaves one non-personal Activity with the counts.
     """
     if older_than_months < 1:
         raise ValueError("older_than_months must be at least 1")
@@ -375,16 +376,20 @@ def purge_stale_inquiries(older_than_months: int, apply: bool = False) -> Purge:
     detail = deletion.as_detail() | {"inquiries": len(ids)}  # no codes: the list can be long
     db.session.add(
         Activity(
-            kind="retention_purge",
+            kind=ActivityKind.RETENTION_PURGE,
             detail={"older_than_months": older_than_months, "cutoff": cutoff.isoformat()} | detail,
         )
     )
-    db.session.commit()
+    db.session.flush()
     log.info("Retention purge: deleted %d inquiries last touched before %s", len(ids), cutoff)
     return Purge(cutoff=cutoff, count=len(ids), applied=True, deletion=deletion)
 
 
-PRIVACY_KINDS = ("personal_data_exported", "personal_data_erased", "retention_purge")
+PRIVACY_KINDS = (
+    ActivityKind.PERSONAL_DATA_EXPORTED,
+    ActivityKind.PERSONAL_DATA_ERASED,
+    ActivityKind.RETENTION_PURGE,
+)
 
 
 def privacy_log(limit: int = 20) -> list[Activity]:

@@ -22,6 +22,7 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         attempt = accounts.authenticate(form.email.data, form.password.data)
+        db.session.commit()  # the failed attempt (lockout) or the sign-in time
         if attempt.user is not None:
             session.clear()  # a new session at sign-in: nothing carried over from before
             login_user(attempt.user)

@@ -6,6 +6,7 @@ from flask import Response, current_app, flash, redirect, render_template, url_f
 from flask_babel import ngettext
 from flask_login import current_user
 
+from matchmaker.extensions import db
 from matchmaker.models import utcnow
 from matchmaker.services import privacy
 from matchmaker.staff import admin_bp, bp
@@ -35,6 +36,7 @@ def privacy_export():
     if not form.validate():
         return _render(form), UNPROCESSABLE
     data = privacy.export_personal_data(form.email.data, by=current_user)
+    db.session.commit()
     filename = f"personal-data-{utcnow():%Y%m%d-%H%M%S}.json"
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -53,6 +55,7 @@ def privacy_erase():
         )
         return _render(lookup, found=found, erasure=form), UNPROCESSABLE
     deletion = privacy.erase_personal_data(form.email.data, by=current_user)
+    db.session.commit()
     flash(
         ngettext("Erased: %(num)d inquiry (%(codes)s), with its matches, trail and mail.",
                  "Erased: %(num)d inquiries (%(codes)s), with their matches, trail and mail.",

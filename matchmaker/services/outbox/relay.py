@@ -1,180 +1,37 @@
-"""The outbox: mail written with the change that causes it, and the relay that sends it by SMTP.
-
-A message is a row written in the caller's transaction (`enqueue`), so it exists exactly when the
-change that caused it was committed. The relay (`deliver_due`) claims one row at a time with a
-conditional UPDATE (a lease: claim_token and claimed_until), sends it, and marks it sent only
-after the server accepted it. A relay that dies between the two leaves a lease that expires: the
-message is sent again, with the same Message-ID so that mail clients show it once. Two relays
-never hold the same lease, on SQLite as on PostgreSQL.
-"""
+"""The relay: claims due messages one at a time with a lease, sends them over SMTP, and records
+the outcome. A unit of work of its own: it commits each claim and each outcome."""
 
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 import ssl
-import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import parseaddr
 from typing import Any
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context, has_request_context
-from sqlalchemy.orm import Session
+from flask import current_app
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, Inquiry, OutboxMessage, utcnow
+from matchmaker.models import Activity, ActivityKind, OutboxMessage, utcnow
+from matchmaker.services.outbox.queue import (
+    MailNotConfigured,
+    build_email,
+    due_query,
+    pending_condition,
+    smtp_configured,
+    status_query,
+)
 
 log = logging.getLogger(__name__)
 
-SENDER_NAME = "Walloon Matchmaker"
-SUBJECT_MAX_LENGTH = 300
-ERROR_MAX_LENGTH = 2000
 DEFAULT_BATCH = 100
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
-_ADDRESS = re.compile(r"^[^@\s\"(),:;<>\[\]\\]+@[^@\s\"(),:;<>\[\]\\]+$")
-_KICK_FLAG = "outbox_enqueued"
+ERROR_MAX_LENGTH = 2000
 
-
-class MailNotConfigured(RuntimeError):
-    """No SMTP server is configured: messages stay in the outbox."""
-
-
-class InvalidRecipient(ValueError):
-    """The recipient is not one plain email address."""
-
-
-# Writing messages ---------------------------------------------------------------------------
-
-
-def header_value(value: str, max_length: int = SUBJECT_MAX_LENGTH) -> str:
-    """value on one line, safe in a mail header: control characters (CR, LF…) become spaces."""
-    text = " ".join(_CONTROL_CHARACTERS.sub(" ", value).split())
-    if len(text) > max_length:
-        text = text[: max_length - 1].rstrip() + "…"
-    return text
-
-
-def checked_address(recipient: str) -> str:
-    """recipient if it is one plain address (no name, no list, no header tricks), else raise."""
-    address = recipient.strip()
-    if not _ADDRESS.match(address) or parseaddr(address)[1] != address or len(address) > 254:
-        raise InvalidRecipient(f"not a single email address: {recipient!r}")
-    return address
-
-
-def enqueue(
-    recipient: str, subject: str, text: str, html: str = "", inquiry: Inquiry | None = None
-) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction (the caller commits)."""
-    message = OutboxMessage(
-        recipient=checked_address(recipient),
-        subject=header_value(subject),
-        body_text=text,
-        body_html=html,
-        message_id=new_message_id(current_app.config),
-        next_attempt_at=utcnow(),
-    )
-    if inquiry is not None:
-        if inquiry.id is None:
-            db.session.flush()
-        message.inquiry_id = inquiry.id
-    db.session.add(message)
-    if inquiry is not None:
-        db.session.flush()
-        db.session.add(
-            Activity(inquiry_id=inquiry.id, kind="email_queued", detail={"outbox_id": message.id})
-        )
-    return message
-
-
-def new_message_id(config: dict[str, Any]) -> str:
-    """A globally unique Message-ID, on the domain mail is sent from."""
-    return f"<{uuid.uuid4().hex}@{mail_domain(config)}>"
-
-
-def mail_domain(config: dict[str, Any]) -> str:
-    """The domain of MAIL_FROM, else the host of BASE_URL."""
-    address = parseaddr(str(config.get("MAIL_FROM") or ""))[1]
-    domain = address.rpartition("@")[2]
-    return domain or urlsplit(str(config["BASE_URL"])).hostname or "localhost"
-
-
-def mail_from(config: dict[str, Any]) -> str:
-    """The From header: MAIL_FROM, else the service's name at no-reply@ the BASE_URL host."""
-    return str(config.get("MAIL_FROM") or "") or formataddr(
-        (SENDER_NAME, f"no-reply@{mail_domain(config)}")
-    )
-
-
-def build_email(message: OutboxMessage, config: dict[str, Any]) -> EmailMessage:
-    """The RFC 5322 message for an outbox row; the same row always gives the same headers."""
-    email = EmailMessage(policy=policy.SMTP)
-    email["From"] = mail_from(config)
-    email["To"] = checked_address(message.recipient)
-    email["Subject"] = header_value(message.subject)
-    email["Date"] = format_datetime(message.created_at)
-    email["Message-ID"] = message.message_id
-    email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.body_text)
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
-    return email
-
-
-# Reading the outbox -------------------------------------------------------------------------
-
-
-def pending_condition() -> sa.ColumnElement[bool]:
-    return sa.and_(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
-
-
-def due_query(now: datetime) -> sa.Select[tuple[OutboxMessage]]:
-    """Messages to send now: not sent, not given up, due, and not leased by a live relay."""
-    return (
-        db.select(OutboxMessage)
-        .where(
-            pending_condition(),
-            OutboxMessage.next_attempt_at <= now,
-            sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-    )
-
-
-def status_query(status: str) -> sa.Select[tuple[OutboxMessage]]:
-    """Messages that are pending, failed (given up on) or sent, newest first."""
-    condition = {
-        "pending": pending_condition(),
-        "failed": sa.and_(OutboxMessage.failed_at.is_not(None), OutboxMessage.sent_at.is_(None)),
-        "sent": OutboxMessage.sent_at.is_not(None),
-    }[status]
-    return (
-        db.select(OutboxMessage)
-        .where(condition)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-    )
-
-
-def counts() -> dict[str, int]:
-    """How many messages are pending, sent and failed."""
-    state = sa.case(
-        (OutboxMessage.sent_at.is_not(None), "sent"),
-        (OutboxMessage.failed_at.is_not(None), "failed"),
-        else_="pending",
-    )
-    rows = db.session.execute(sa.select(state, sa.func.count()).group_by(state)).all()
-    return {"pending": 0, "sent": 0, "failed": 0} | {name: number for name, number in rows}
-
-
-def smtp_configured(config: dict[str, Any]) -> bool:
-    return bool(config.get("SMTP_HOST"))
 
 
 # Delivering ---------------------------------------------------------------------------------
@@ -338,7 +195,7 @@ def mark_sent(message_id: int, token: str, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount == 1:
-        _log_activity(message_id, "email_sent")
+        _log_activity(message_id, ActivityKind.EMAIL_SENT)
     else:
         log.warning("outbox: lease on message %s ran out while it was being sent", message_id)
     db.session.commit()
@@ -367,7 +224,7 @@ def record_failure(message_id: int, token: str, error: str, permanent: bool, now
         .execution_options(synchronize_session=False)
     )
     if gave_up and result.rowcount == 1:
-        _log_activity(message_id, "email_failed")
+        _log_activity(message_id, ActivityKind.EMAIL_FAILED)
         log.error("outbox: gave up on message %s: %s", message_id, error)
     db.session.commit()
     return gave_up
@@ -441,74 +298,3 @@ def _text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
-# Immediate delivery after a request commits -------------------------------------------------
-
-
-class _Kicker:
-    """One background thread per process that delivers right after a commit, coalescing kicks."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.lock = threading.Lock()
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
-
-    def kick(self) -> None:
-        with self.lock:
-            self.wake.set()
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._run, name="outbox-kick", daemon=True)
-                self.thread.start()
-
-    def join(self, timeout: float | None = None) -> None:
-        thread = self.thread
-        if thread is not None:
-            thread.join(timeout)
-
-    def _run(self) -> None:
-        while True:
-            with self.lock:
-                if not self.wake.is_set():
-                    self.thread = None
-                    return
-                self.wake.clear()
-            with self.app.app_context():
-                try:
-                    deliver_due()
-                except Exception:  # the relay will retry; never let the thread die noisily
-                    log.exception("outbox: immediate delivery failed")
-
-
-def kicker(app: Flask) -> _Kicker:
-    """The process's background deliverer for app (created on first use, after any fork)."""
-    with _KICKERS_LOCK:
-        if "outbox_kicker" not in app.extensions:
-            app.extensions["outbox_kicker"] = _Kicker(app)
-        return app.extensions["outbox_kicker"]
-
-
-_KICKERS_LOCK = threading.Lock()
-
-
-def kick(app: Flask) -> None:
-    """Try to deliver now, in the background, if SMTP is configured and the app allows it."""
-    if app.config["OUTBOX_SEND_AFTER_COMMIT"] and smtp_configured(app.config):
-        kicker(app).kick()
-
-
-@sa.event.listens_for(OutboxMessage, "after_insert")
-def _remember_enqueued(_mapper: Any, _connection: Any, target: OutboxMessage) -> None:
-    session = sa.orm.object_session(target)
-    if session is not None:
-        session.info[_KICK_FLAG] = True
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _kick_after_commit(session: Session) -> None:
-    if session.info.pop(_KICK_FLAG, False) and has_request_context() and has_app_context():
-        kick(current_app._get_current_object())  # type: ignore[attr-defined]
-
-
-@sa.event.listens_for(Session, "after_rollback")
-def _forget_enqueued(session: Session) -> None:
-    session.info.pop(_KICK_FLAG, None)
