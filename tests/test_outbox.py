@@ -16,7 +16,7 @@ from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Activity, OutboxMessage, utcnow
 from matchmaker.services import outbox
-from matchmaker.services.outbox import relay
+from matchmaker.services.outbox import relay as outbox_relay
 from tests.conftest import new_inquiry
 from tests.smtp import SMTPServer
 
@@ -281,7 +281,7 @@ def test_crash_after_the_server_accepted_resends_once_with_the_same_message_id(
     with mail_app.app_context():
         [message_id] = queue()
         with monkeypatch.context() as patch:
-            patch.setattr(relay, "mark_sent", crash)
+            patch.setattr(outbox_relay, "mark_sent", crash)
             with pytest.raises(SimulatedCrash):
                 outbox.deliver_due()
         assert stored(message_id).sent_at is None
