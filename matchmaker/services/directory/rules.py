@@ -1,0 +1,114 @@
+"""The directory's rules: the CSV columns, and validating a record into organization fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+
+from matchmaker.taxonomy import KINDS, LANGS, OFFERS, PROVINCES, SECTORS, SIZES
+
+COLUMNS = (
+    "slug", "name", "kind", "sectors", "city", "province", "website",
+    "founded", "size", "lang", "description", "offers", "keywords",
+)  # fmt: skip
+OPTIONAL_COLUMNS = ("contact_email",)
+REQUIRED_FIELDS = ("slug", "name", "kind", "sectors", "province", "lang")
+# keywords are stored as ";a;b;" in 2000 characters: 1998 for the keywords themselves.
+MAX_LENGTHS = {
+    "slug": 80, "name": 200, "city": 120, "website": 300,
+    "description": 5000, "keywords": 1998, "contact_email": 254,
+}  # fmt: skip
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+FIELDS = (*COLUMNS, *OPTIONAL_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A broken rule: the column (or form field) it concerns, and what is wrong, in words."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidOrganization(ValueError):
+    """An organization's fields break the directory's rules; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
+    """Clean one record (a CSV row or the admin form) into organization fields, with the
+    problems found. The only place the directory's rules live."""
+    raw = {name: (record.get(name) or "").strip() for name in FIELDS}
+    problems = [Problem(name, _("Required.")) for name in REQUIRED_FIELDS if not raw[name]]
+    problems += [
+        Problem(name, _("At most %(limit)d characters (this has %(length)d).", limit=limit,
+                        length=len(raw[name])))
+        for name, limit in MAX_LENGTHS.items()
+        if len(raw[name]) > limit
+    ]  # fmt: skip
+    if raw["slug"] and not SLUG_PATTERN.match(raw["slug"]):
+        message = _("Use only lowercase letters, digits and single hyphens, like acme-bio.")
+        problems.append(Problem("slug", message))
+    problems += _check_choice("kind", raw["kind"], KINDS)
+    problems += _check_choice("province", raw["province"], PROVINCES)
+    problems += _check_choice("lang", raw["lang"], LANGS)
+    problems += _check_choice("size", raw["size"], SIZES)
+    sectors, offers = _split(raw["sectors"]), _split(raw["offers"])
+    problems += _check_tags("sectors", sectors, SECTORS)
+    problems += _check_tags("offers", offers, OFFERS)
+    if raw["website"] and not raw["website"].startswith(("http://", "https://")):
+        problems.append(Problem("website", _("Must start with http:// or https://.")))
+    if raw["contact_email"] and not EMAIL_PATTERN.match(raw["contact_email"]):
+        problems.append(Problem("contact_email", _("Not an email address.")))
+    founded = _parse_year(raw["founded"], problems)
+    fields = {
+        **raw,
+        "sectors": tuple(sorted(set(sectors))),
+        "offers": tuple(sorted(set(offers))),
+        "keywords": tuple(sorted(set(_split(raw["keywords"])))),
+        "founded": founded,
+    }
+    return fields, problems
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _check_choice(name: str, value: str, allowed: Iterable[str]) -> list[Problem]:
+    if value and value not in allowed:
+        message = _("“%(value)s” is not one of: %(allowed)s.", value=value,
+                    allowed=", ".join(allowed))  # fmt: skip
+        return [Problem(name, message)]
+    return []
+
+
+def _check_tags(name: str, tags: list[str], allowed: Iterable[str]) -> list[Problem]:
+    if unknown := [tag for tag in tags if tag not in allowed]:
+        message = _("Unknown: %(unknown)s. Use codes from: %(allowed)s.",
+                    unknown=", ".join(unknown), allowed=", ".join(allowed))  # fmt: skip
+        return [Problem(name, message)]
+    return []
+
+
+def _parse_year(value: str, problems: list[Problem]) -> int | None:
+    if not value:
+        return None
+    this_year = date.today().year
+    if value.isdigit() and 1000 <= int(value) <= this_year:
+        return int(value)
+    message = _("“%(value)s” is not a year from 1000 to %(year)d.", value=value, year=this_year)
+    problems.append(Problem("founded", message))
+    return None
