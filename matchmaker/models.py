@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -67,6 +67,16 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+T = TypeVar("T")
+
+
+def in_language(lang: str, english: T, french: T) -> tuple[str, T]:
+    """(language, value): the value in lang ("en" or "fr") when there is one, else the other."""
+    if lang == "fr":
+        return ("fr", french) if french or not english else ("en", english)
+    return ("en", english) if english or not french else ("fr", french)
+
+
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -84,11 +94,30 @@ class Organization(Timestamped, db.Model):
     website: Mapped[str] = mapped_column(sa.String(300), default="")
     founded: Mapped[int | None]
     size: Mapped[str] = mapped_column(sa.String(20), default="")
-    lang: Mapped[str] = mapped_column(sa.String(5), default="en")
-    description: Mapped[str] = mapped_column(sa.Text, default="")
-    keywords: Mapped[tuple[str, ...]] = mapped_column(TagSet(2000), default=())
+    description: Mapped[str] = mapped_column(sa.Text, default="")  # English
+    description_fr: Mapped[str] = mapped_column(sa.Text, default="")
+    keywords: Mapped[tuple[str, ...]] = mapped_column(TagSet(2000), default=())  # English
+    keywords_fr: Mapped[tuple[str, ...]] = mapped_column(TagSet(2000), default=())
+    source: Mapped[str] = mapped_column(sa.String(300), default="")  # where the facts came from
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     active: Mapped[bool] = mapped_column(default=True, index=True)
+
+    def description_in(self, lang: str) -> str:
+        """The description in lang ("en" or "fr"), else in the other language."""
+        return in_language(lang, self.description, self.description_fr)[1]
+
+    def description_lang(self, lang: str) -> str:
+        """The language description_in(lang) is written in (for a page's lang attribute)."""
+        return in_language(lang, self.description, self.description_fr)[0]
+
+    def keywords_in(self, lang: str) -> tuple[str, ...]:
+        """The keywords in lang ("en" or "fr"), else in the other language."""
+        return in_language(lang, self.keywords, self.keywords_fr)[1]
+
+    @property
+    def profile_lang(self) -> str:
+        """The language to write to the organization in: English unless it reads only French."""
+        return "fr" if self.description_fr and not self.description else "en"
 
 
 class DirectoryState(db.Model):

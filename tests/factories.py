@@ -5,6 +5,9 @@ Call these inside an app context; they add and flush, and the caller commits.
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -22,7 +25,13 @@ from matchmaker.models import (
     has_tag,
     utcnow,
 )
+from matchmaker.services import directory
 from tests.conftest import new_inquiry
+
+# How many organizations the shipped directory holds, and its pages of 20 (public), 25 (staff).
+SHIPPED = len(list(csv.DictReader(io.StringIO(directory.shipped_directory().decode("utf-8-sig")))))
+PUBLIC_PAGES = math.ceil(SHIPPED / 20)
+STAFF_PAGES = math.ceil(SHIPPED / 25)
 
 
 def organization(slug: str) -> Organization:

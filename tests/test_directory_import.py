@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.models import Organization
 from matchmaker.services import directory
+from tests.factories import SHIPPED
 
 BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 HEADER = ",".join(directory.COLUMNS)
@@ -18,9 +19,11 @@ def row(slug: str = "acme-bio", **fields: str) -> dict[str, str]:
     values = {
         "slug": slug, "name": "Acme Bio", "kind": "company", "sectors": "life-sciences",
         "city": "Liège", "province": "Liège", "website": "https://acme.example",
-        "founded": "2012", "size": "11-50", "lang": "en",
+        "founded": "2012", "size": "11-50",
         "description": "Viral vector manufacturing for cell and gene therapy.",
+        "description_fr": "Production de vecteurs viraux pour la thérapie cellulaire et génique.",
         "offers": "contract-manufacturing;rd-collaboration", "keywords": "AAV;lentivirus",
+        "keywords_fr": "AAV;lentivirus", "source": "https://acme.example/about",
     }  # fmt: skip
     return values | fields
 
@@ -100,7 +103,7 @@ def test_utf8_bom_is_accepted(app, runner, tmp_path):
 
 
 def test_cp1252_file_is_refused_with_a_clear_message(app, runner, tmp_path):
-    rows = [row(city="Namur", province="Namur"), row("b")]
+    rows = [row(city="Namur", province="Namur", description_fr="Vecteurs viraux."), row("b")]
     path = write_csv(tmp_path / "win.csv", rows, encoding="cp1252")
     result = runner.invoke(args=["directory", "import", path])
     assert result.exit_code != 0
@@ -155,8 +158,8 @@ def test_oversized_file_is_refused(app):
 def test_seed_loads_the_shipped_directory_once(app, runner):
     first = runner.invoke(args=["seed"])
     assert first.exit_code == 0, first.output
-    assert "Seeded 145 organizations" in first.output
+    assert f"Seeded {SHIPPED} organizations" in first.output
     second = runner.invoke(args=["seed"])
     assert "already holds organizations; nothing to seed" in second.output
-    assert len(organizations(app)) == 145
+    assert len(organizations(app)) == SHIPPED
     assert version(app) == 1

@@ -20,6 +20,7 @@ from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization
 from matchmaker.services import directory
+from tests.factories import SHIPPED
 from tests.live import ROOT, SECRET_KEY, free_port, prepare_database
 from tests.test_inquiry import answers, submission_key
 
@@ -153,7 +154,7 @@ def test_killed_import_applies_nothing(database_url, tmp_path):
     assert worker.returncode == -signal.SIGKILL
     app = fault_app(database_url)
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == 145
+        assert db.session.scalar(sa.select(sa.func.count(Organization.id))) == SHIPPED
         assert directory.directory_version() == 1
         db.session.remove()
         db.engine.dispose()

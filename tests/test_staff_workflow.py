@@ -35,7 +35,8 @@ def lead(seeded, make_user) -> Lead:
     make_user("bob@agency.be", name="Bob Martin")
     with seeded.app_context():
         orgs = factories.organizations(3)
-        orgs[0].contact_email, orgs[0].lang = "bd@first.example", "fr"
+        orgs[0].contact_email = "bd@first.example"
+        orgs[0].description_fr, orgs[0].description = orgs[0].description, ""  # French only
         orgs[1].contact_email = orgs[2].contact_email = ""
         inquiry = factories.add_inquiry(share_consent=True, assignee_id=ann.id,
                                         scores=(0.8, 0.6, 0.4), match_orgs=orgs)  # fmt: skip

@@ -109,9 +109,11 @@ def organization_json(org: Organization) -> dict[str, Any]:
         "website": org.website,
         "founded": org.founded,
         "size": org.size,
-        "lang": org.lang,
         "description": org.description,
+        "description_fr": org.description_fr,
         "keywords": list(org.keywords),
+        "keywords_fr": list(org.keywords_fr),
+        "source": org.source,
         "contact_email": org.contact_email,
         "updated_at": _time(org.updated_at),
     }
@@ -213,8 +215,9 @@ def _schemas() -> dict[str, Any]:
         "sectors": {"type": "array", "items": _string(enum=list(SECTORS))},
         "offers": {"type": "array", "items": _string(enum=list(OFFERS))},
         "city": _string(), "province": _string(enum=list(PROVINCES)), "website": _string(),
-        "founded": _nullable({"type": "integer"}), "size": _string(), "lang": _string(),
-        "description": _string(), "keywords": TAGS, "contact_email": _string(),
+        "founded": _nullable({"type": "integer"}), "size": _string(),
+        "description": _string(), "description_fr": _string(), "keywords": TAGS,
+        "keywords_fr": TAGS, "source": _string(), "contact_email": _string(),
         "updated_at": TIMESTAMP,
     })  # fmt: skip
 

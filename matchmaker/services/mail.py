@@ -45,8 +45,8 @@ def send_introduction_to_organization(
     org = match.organization
     contact_name, contact_email = agency_contact(inquiry)
     return _send(
-        "introduction_organization", recipient, org.lang, inquiry=inquiry, org=org, match=match,
-        message=message, via_staff=not org.contact_email, contact_name=contact_name,
+        "introduction_organization", recipient, org.profile_lang, inquiry=inquiry, org=org,
+        match=match, message=message, via_staff=not org.contact_email, contact_name=contact_name,
         contact_email=contact_email, lead_url=lead_url(inquiry),
     )  # fmt: skip
 

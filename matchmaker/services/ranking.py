@@ -73,11 +73,11 @@ def _doc(org: Organization) -> OrgDoc:
         kind=org.kind,
         sectors=tuple(org.sectors),
         offers=tuple(org.offers),
-        description=org.description,
-        keywords=tuple(org.keywords),
+        description=org.description_in("en"),
+        keywords=tuple(org.keywords_in("en")),
         city=org.city,
         province=org.province,
-        lang=org.lang,
+        lang=org.description_lang("en"),
     )
 
 

@@ -286,20 +286,23 @@ class OrganizationForm(BaseForm):
     the same as a CSV import's: this form only collects the cells of a record."""
 
     TAG_FIELDS = ("sectors", "offers")
+    KEYWORD_FIELDS = ("keywords", "keywords_fr")
 
     slug = StringField(_l("Short name for addresses (slug)"))
     name = StringField(_l("Name"))
     kind = SelectField(_l("Kind"), validate_choice=False)
     sectors = MultiCheckboxField(_l("Sectors"), validate_choice=False)
     offers = MultiCheckboxField(_l("What partners can engage them for"), validate_choice=False)
-    description = TextAreaField(_l("Description"))
-    keywords = StringField(_l("Keywords (optional)"))
+    description = TextAreaField(_l("Description in English"))
+    description_fr = TextAreaField(_l("Description in French"))
+    keywords = StringField(_l("Keywords in English (optional)"))
+    keywords_fr = StringField(_l("Keywords in French (optional)"))
     city = StringField(_l("City (optional)"))
     province = SelectField(_l("Province"), validate_choice=False)
     website = URLField(_l("Website (optional)"))
+    source = URLField(_l("Source of the facts (optional)"))
     founded = StringField(_l("Year founded (optional)"))
     size = SelectField(_l("Size in employees (optional)"), validate_choice=False)
-    lang = SelectField(_l("Language of the profile"), validate_choice=False)
     contact_email = EmailField(_l("Contact email (optional)"))
     # When the organization was last changed, as the page showed it (edits only).
     changed_at = HiddenField()
@@ -309,14 +312,13 @@ class OrganizationForm(BaseForm):
             kwargs["data"] = {
                 name: _split(value) if name in self.TAG_FIELDS else value
                 for name, value in record.items()
-            } | {"keywords": record.get("keywords", "").replace(";", "; ")}
+            } | {name: record.get(name, "").replace(";", "; ") for name in self.KEYWORD_FIELDS}
         super().__init__(*args, **kwargs)
         self.kind.choices = [("", _l("Choose…")), *kind_choices()]
         self.sectors.choices = sector_choices()
         self.offers.choices = offer_choices()
         self.province.choices = [("", _l("Choose…")), *province_choices()]
         self.size.choices = [("", _l("Not given")), *((size, size) for size in SIZES)]
-        self.lang.choices = [("en", "English"), ("fr", "Français")]
         for name, limit in directory.MAX_LENGTHS.items():
             self[name].render_kw = {**(self[name].render_kw or {}), "maxlength": limit}
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from matchmaker.extensions import db
 from matchmaker.models import Organization
-from matchmaker.services.directory.rules import COLUMNS, FIELDS
+from matchmaker.services.directory.rules import COLUMNS, FIELDS, LEGACY_COLUMN, LEGACY_COLUMNS
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +36,8 @@ def parse_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
     records, start = [], 1
     try:
         header = reader.fieldnames or []
-        missing = [column for column in COLUMNS if column not in header]
+        expected = LEGACY_COLUMNS if LEGACY_COLUMN in header else COLUMNS
+        missing = [column for column in expected if column not in header]
         if missing:
             raise ImportFileError(
                 _("Missing columns in the header row: %(columns)s.", columns=", ".join(missing))

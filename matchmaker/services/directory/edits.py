@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from matchmaker.extensions import db
 from matchmaker.models import Organization
 from matchmaker.services.directory.rules import (
-    FIELDS,
     InvalidOrganization,
     Problem,
     validate_record,
@@ -48,7 +47,7 @@ def create_organization(record: dict[str, str]) -> Organization:
         problems.append(taken)
     if problems:
         raise InvalidOrganization(problems)
-    org = Organization(**{name: fields[name] for name in FIELDS})
+    org = Organization(**fields)
     try:
         with db.session.begin_nested():  # a concurrent twin fails here, not at commit
             db.session.add(org)
@@ -64,7 +63,7 @@ def update_organization(org: Organization, record: dict[str, str]) -> list[Chang
     fields, problems = validate_record({**record, "slug": org.slug})
     if problems:
         raise InvalidOrganization(problems)
-    changes = changes_of(org, fields, FIELDS)
+    changes = changes_of(org, fields, fields)
     for change in changes:
         setattr(org, change.field, change.after)
     if changes:

@@ -17,7 +17,7 @@ from matchmaker.extensions import db
 from matchmaker.models import DirectoryUpload, Organization, User, utcnow
 from matchmaker.services.directory.csvfile import parse_csv
 from matchmaker.services.directory.edits import Change, changes_of
-from matchmaker.services.directory.rules import COLUMNS, FIELDS, Problem, validate_record
+from matchmaker.services.directory.rules import Problem, validate_record
 from matchmaker.services.directory.version import bump_directory_version
 
 UPLOAD_LIFETIME = timedelta(hours=1)
@@ -80,7 +80,7 @@ def plan_import(
     plan, seen = ImportPlan(), set()
     for line, record in records:
         fields, problems = validate_record(record)
-        slug = fields["slug"]
+        slug = fields.get("slug", "")
         if slug and slug in seen:
             problems.append(Problem("slug", _("The same slug appears earlier in the file.")))
         seen.add(slug)
@@ -98,8 +98,8 @@ def plan_import(
 
 
 def _stored_fields(fields: dict[str, Any]) -> list[str]:
-    """The fields an import writes; contact_email only when the file carries it."""
-    return [name for name in FIELDS if name in COLUMNS or fields.get(name)]
+    """The fields an import writes: those its file carries; contact_email only when given."""
+    return [name for name in fields if name != "contact_email" or fields[name]]
 
 
 def apply_import(plan: ImportPlan) -> None:
@@ -114,7 +114,7 @@ def apply_import(plan: ImportPlan) -> None:
 def _write(plan: ImportPlan) -> None:
     by_slug = {org.slug: org for org in db.session.scalars(sa.select(Organization))}
     for fields in plan.added:
-        db.session.add(Organization(**{name: fields[name] for name in FIELDS}))
+        db.session.add(Organization(**fields))
     for fields in plan.changed:
         org = by_slug[fields["slug"]]
         for name in _stored_fields(fields):

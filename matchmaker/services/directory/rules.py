@@ -13,15 +13,23 @@ from flask_babel import gettext as _
 from matchmaker.taxonomy import KINDS, LANGS, OFFERS, PROVINCES, SECTORS, SIZES
 
 COLUMNS = (
-    "slug", "name", "kind", "sectors", "city", "province", "website",
-    "founded", "size", "lang", "description", "offers", "keywords",
+    "slug", "name", "kind", "sectors", "city", "province", "website", "founded", "size",
+    "description", "description_fr", "offers", "keywords", "keywords_fr", "source",
 )  # fmt: skip
 OPTIONAL_COLUMNS = ("contact_email",)
-REQUIRED_FIELDS = ("slug", "name", "kind", "sectors", "province", "lang")
+# The format before the French columns: one description and keywords, in the language `lang`.
+# Still imported: the text goes to the columns of its language, the others are left as they are.
+LEGACY_COLUMN = "lang"
+LEGACY_COLUMNS = (
+    *(name for name in COLUMNS if name not in ("description_fr", "keywords_fr", "source")),
+    LEGACY_COLUMN,
+)
+REQUIRED_FIELDS = ("slug", "name", "kind", "sectors", "province")
 # keywords are stored as ";a;b;" in 2000 characters: 1998 for the keywords themselves.
 MAX_LENGTHS = {
-    "slug": 80, "name": 200, "city": 120, "website": 300,
-    "description": 5000, "keywords": 1998, "contact_email": 254,
+    "slug": 80, "name": 200, "city": 120, "website": 300, "source": 300,
+    "description": 5000, "description_fr": 5000, "keywords": 1998, "keywords_fr": 1998,
+    "contact_email": 254,
 }  # fmt: skip
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -49,9 +57,14 @@ class InvalidOrganization(ValueError):
 
 def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     """Clean one record (a CSV row or the admin form) into organization fields, with the
-    problems found. The only place the directory's rules live."""
+    problems found. The only place the directory's rules live.
+
+    The fields are those the record carries (a record of the legacy format carries one
+    language), so that what a file does not say is left as it is.
+    """
+    record, problems = _from_legacy(record) if LEGACY_COLUMN in record else (record, [])
     raw = {name: (record.get(name) or "").strip() for name in FIELDS}
-    problems = [Problem(name, _("Required.")) for name in REQUIRED_FIELDS if not raw[name]]
+    problems += [Problem(name, _("Required.")) for name in REQUIRED_FIELDS if not raw[name]]
     problems += [
         Problem(name, _("At most %(limit)d characters (this has %(length)d).", limit=limit,
                         length=len(raw[name])))
@@ -63,24 +76,44 @@ def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Proble
         problems.append(Problem("slug", message))
     problems += _check_choice("kind", raw["kind"], KINDS)
     problems += _check_choice("province", raw["province"], PROVINCES)
-    problems += _check_choice("lang", raw["lang"], LANGS)
     problems += _check_choice("size", raw["size"], SIZES)
     sectors, offers = _split(raw["sectors"]), _split(raw["offers"])
     problems += _check_tags("sectors", sectors, SECTORS)
     problems += _check_tags("offers", offers, OFFERS)
-    if raw["website"] and not raw["website"].startswith(("http://", "https://")):
-        problems.append(Problem("website", _("Must start with http:// or https://.")))
+    problems += _check_address("website", raw["website"]) + _check_address("source", raw["source"])
     if raw["contact_email"] and not EMAIL_PATTERN.match(raw["contact_email"]):
         problems.append(Problem("contact_email", _("Not an email address.")))
-    founded = _parse_year(raw["founded"], problems)
     fields = {
         **raw,
-        "sectors": tuple(sorted(set(sectors))),
-        "offers": tuple(sorted(set(offers))),
-        "keywords": tuple(sorted(set(_split(raw["keywords"])))),
-        "founded": founded,
+        "sectors": _tags(sectors),
+        "offers": _tags(offers),
+        "keywords": _tags(_split(raw["keywords"])),
+        "keywords_fr": _tags(_split(raw["keywords_fr"])),
+        "founded": _parse_year(raw["founded"], problems),
     }
-    return fields, problems
+    return {name: fields[name] for name in FIELDS if name in record}, problems
+
+
+def _from_legacy(record: dict[str, str]) -> tuple[dict[str, str], list[Problem]]:
+    """A record of the legacy format as one of today's: its text in its language's columns."""
+    record = dict(record)
+    lang = (record.pop(LEGACY_COLUMN) or "").strip()
+    if not lang:
+        return record, [Problem(LEGACY_COLUMN, _("Required."))]
+    if lang == "fr":
+        record["description_fr"] = record.pop("description", "")
+        record["keywords_fr"] = record.pop("keywords", "")
+    return record, _check_choice(LEGACY_COLUMN, lang, LANGS)
+
+
+def _tags(values: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
+
+
+def _check_address(name: str, value: str) -> list[Problem]:
+    if value and not value.startswith(("http://", "https://")):
+        return [Problem(name, _("Must start with http:// or https://."))]
+    return []
 
 
 def _split(value: str) -> list[str]:

@@ -50,7 +50,9 @@ def search_query(
                         Organization.name,
                         Organization.slug,
                         Organization.description,
+                        Organization.description_fr,
                         Organization.keywords,
+                        Organization.keywords_fr,
                         Organization.city,
                     )
                 )
