@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SECRET = MATCHMAKER_SECRET_KEY=$${MATCHMAKER_SECRET_KEY:-$$(cat instance/secret_key)}
 
-.PHONY: run serve test install install-dev install-prod translations messages lint audit db clean
+.PHONY: run serve test install install-dev install-prod translations messages lint audit db clean \
+	check-directory
 
 # Plain http on the loopback address: the session cookie cannot be marked Secure here.
 run: install translations db
@@ -23,6 +24,11 @@ test: install-dev translations
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+
+# The shipped directory: every row's rules, both languages, sources, no duplicates, its size.
+check-directory: install instance/secret_key
+	$(SECRET) $(FLASK) directory check matchmaker/data/organizations.csv \
+		--min-rows 350 --min-per-sector 25
 
 # Static security checks of our code and known vulnerabilities in the installed packages.
 audit: install-dev

@@ -20,6 +20,7 @@ from matchmaker.services import (
     ranking,
     reminders,
 )
+from matchmaker.services.directory import check
 from matchmaker.services.leads import submission
 
 directory_cli = AppGroup("directory", help="Keep the directory of organizations.")
@@ -108,6 +109,34 @@ def export_directory(path: Path) -> None:
     """Write the directory to a CSV file (cells that look like formulas are defused)."""
     path.write_text(directory.export_csv(), encoding="utf-8", newline="")
     click.echo(f"Exported the directory to {path}.")
+
+
+@directory_cli.command("check")
+@click.argument(
+    "path", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--min-rows", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Fail when the file has fewer organizations.")  # fmt: skip
+@click.option("--min-per-sector", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Fail when a sector has fewer organizations.")  # fmt: skip
+def check_directory(path: Path | None, min_rows: int, min_per_sector: int) -> None:
+    """Lint a directory CSV (default: the shipped one), then print its figures as Markdown.
+
+    Each row's import rules; both languages, a source and a 40-word description in every row;
+    no slug or name twice; no description nearly another's. Exit status 1 on any problem.
+    """
+    data = path.read_bytes() if path else directory.shipped_directory()
+    try:
+        report = check.check_csv(data, min_rows=min_rows, min_per_sector=min_per_sector)
+    except directory.ImportFileError as error:
+        raise click.ClickException(str(error)) from None
+    for finding in report.findings:
+        click.echo(str(finding))
+    if report.findings:
+        click.echo(f"\n{len(report.findings)} problems.\n")
+    click.echo(report.markdown(), nl=False)
+    if report.findings:
+        sys.exit(1)
 
 
 def _plan(data: bytes) -> directory.ImportPlan:

@@ -77,7 +77,7 @@ def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Proble
     problems += _check_choice("kind", raw["kind"], KINDS)
     problems += _check_choice("province", raw["province"], PROVINCES)
     problems += _check_choice("size", raw["size"], SIZES)
-    sectors, offers = _split(raw["sectors"]), _split(raw["offers"])
+    sectors, offers = split_cell(raw["sectors"]), split_cell(raw["offers"])
     problems += _check_tags("sectors", sectors, SECTORS)
     problems += _check_tags("offers", offers, OFFERS)
     problems += _check_address("website", raw["website"]) + _check_address("source", raw["source"])
@@ -87,8 +87,8 @@ def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Proble
         **raw,
         "sectors": _tags(sectors),
         "offers": _tags(offers),
-        "keywords": _tags(_split(raw["keywords"])),
-        "keywords_fr": _tags(_split(raw["keywords_fr"])),
+        "keywords": _tags(split_cell(raw["keywords"])),
+        "keywords_fr": _tags(split_cell(raw["keywords_fr"])),
         "founded": _parse_year(raw["founded"], problems),
     }
     return {name: fields[name] for name in FIELDS if name in record}, problems
@@ -116,7 +116,8 @@ def _check_address(name: str, value: str) -> list[Problem]:
     return []
 
 
-def _split(value: str) -> list[str]:
+def split_cell(value: str) -> list[str]:
+    """The parts of a ;-separated cell."""
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
