@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from matchmaker.matching.explain import Evidence, Ranked, quote, shown, strength
-from matchmaker.matching.intent import intent
+from matchmaker.matching.intent import intent, self_weights
 from matchmaker.matching.glossary import default_glossary
 from matchmaker.matching.text import guess_lang, stems, tokens
 from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
@@ -104,6 +104,7 @@ class Occurrence(NamedTuple):
     feature: str
     surface: str
     words: tuple[str, ...]
+    first: int  # the position of its first word among the text's words
 
 
 def analyse_query(text: str, lang: str) -> list[Occurrence]:
@@ -113,7 +114,7 @@ def analyse_query(text: str, lang: str) -> list[Occurrence]:
 
     def occurrence(feature: str, first: int, end: int) -> Occurrence:
         surface = " ".join(text[found[first].start : found[end - 1].end].split())
-        return Occurrence(feature, surface, words[first:end])
+        return Occurrence(feature, surface, words[first:end], first)
 
     return [occurrence(word, i, i + 1) for i, word in enumerate(words)] + [
         occurrence(concept, first, end)
@@ -194,7 +195,7 @@ class Index:
             raise EmptyQueryError(
                 "the query has no words to search for: describe what you are looking for"
             )
-        columns, weights, phrases = self._vectorise(occurrences)
+        columns, weights, phrases = self._vectorise(occurrences, query.investor_kind)
         scores = self._blend(self._text_scores(columns, weights), sectors, offers)
         if weights_roles is not None and weights_roles[0] is not None:
             scores = np.minimum(scores * weights_roles[0], 1.0)
@@ -242,19 +243,27 @@ class Index:
         return evidence
 
     def _vectorise(
-        self, occurrences: list[Occurrence]
+        self, occurrences: list[Occurrence], investor_kind: str | None = None
     ) -> tuple[np.ndarray, np.ndarray, dict[int, list[Occurrence]]]:
-        """The query's known feature columns, their l2-normalised tf-idf weights and phrases."""
+        """The query's known feature columns, their l2-normalised tf-idf weights and phrases.
+
+        Words that describe the inquirer itself (intent.tsv "self" rows) weigh less.
+        """
         vocabulary = self._vocabulary
+        discount = _self_discount(occurrences, investor_kind)
         counts: dict[int, int] = {}
+        factors: dict[int, float] = {}
         phrases: dict[int, list[Occurrence]] = {}
         for found in occurrences:
             column = vocabulary.get(found.feature)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1
+                factor = discount.get((found.first, len(found.words)), 1.0)
+                factors[column] = max(factors.get(column, 0.0), factor)
                 phrases.setdefault(column, []).append(found)
         columns = np.array(sorted(counts), dtype=np.int64)
-        weights = np.array([1.0 + math.log(counts[c]) for c in columns]) * self._idf[columns]
+        tf = np.array([(1.0 + math.log(counts[c])) * factors[c] for c in columns])
+        weights = tf * self._idf[columns]
         norm = np.linalg.norm(weights)
         return columns, (weights / norm if norm else weights).astype(np.float32), phrases
 
@@ -295,6 +304,20 @@ class Index:
             at = np.minimum(np.searchsorted(docs, best), end - start - 1)
             shares[:, j] = np.where(docs[at] == best, postings.data[start + at], 0.0)
         return shares * weights
+
+
+def _self_discount(occurrences: list[Occurrence], investor_kind: str | None) -> dict:
+    """{(first word, length): weight} of the occurrences inside self-describing phrases."""
+    weights = self_weights(investor_kind)
+    discount: dict[tuple[int, int], float] = {}
+    for found in occurrences:
+        weight = weights.get(found.feature)
+        if weight is None:
+            continue
+        discount[found.first, len(found.words)] = weight
+        for i in range(found.first, found.first + len(found.words)):
+            discount.setdefault((i, 1), weight)
+    return discount
 
 
 def _intents(investor_kind: str, docs: Sequence[OrgDoc]) -> tuple:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from matchmaker.matching.glossary import CONCEPT_PREFIX
 from matchmaker.taxonomy import INVESTOR_TYPES, KINDS, OFFERS
 
 ANY = "*"
@@ -25,13 +26,37 @@ class Rule:
         return self.kind in (ANY, kind) and (self.offer == ANY or self.offer in offers)
 
 
+@dataclass(frozen=True)
+class SelfWords:
+    """A glossary concept whose words, in this inquirer's text, describe the inquirer itself."""
+
+    investor_kind: str
+    concept: str
+    weight: float
+
+
+def _rows(text: str) -> list[list[str]]:
+    return [
+        line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+def parse_self_words(text: str) -> tuple[SelfWords, ...]:
+    """The "self" rows of the table."""
+    found = []
+    for _, investor_kind, concept, weight in (row for row in _rows(text) if row[0] == "self"):
+        _check(investor_kind, INVESTOR_TYPES)
+        found.append(SelfWords(investor_kind, CONCEPT_PREFIX + concept, float(weight)))
+    return tuple(found)
+
+
 def parse_rules(text: str) -> tuple[Rule, ...]:
-    """Read tab-separated rows; "#" starts a comment; an unknown code is an error."""
+    """The organization rows of the table; an unknown code is an error."""
     rules = []
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
+    for row in _rows(text):
+        if row[0] == "self":
             continue
-        investor_kind, kind, offer, weight, *role = line.split("\t")
+        investor_kind, kind, offer, weight, *role = row
         _check(investor_kind, INVESTOR_TYPES)
         _check(kind, KINDS)
         _check(offer, OFFERS)
@@ -44,11 +69,25 @@ def _check(value: str, allowed: Sequence[str]) -> None:
         raise ValueError(f"unknown code in intent table: {value!r}")
 
 
+def _table() -> str:
+    return resources.files("matchmaker.matching").joinpath("intent.tsv").read_text("utf-8")
+
+
 @cache
 def default_rules() -> tuple[Rule, ...]:
-    """The table shipped with the package (intent.tsv)."""
-    source = resources.files("matchmaker.matching").joinpath("intent.tsv")
-    return parse_rules(source.read_text(encoding="utf-8"))
+    """The organization rows shipped with the package (intent.tsv)."""
+    return parse_rules(_table())
+
+
+@cache
+def default_self_words() -> tuple[SelfWords, ...]:
+    """The self-description rows shipped with the package (intent.tsv)."""
+    return parse_self_words(_table())
+
+
+def self_weights(investor_kind: str | None) -> dict[str, float]:
+    """{concept: weight} of the words describing an inquirer of this kind."""
+    return {s.concept: s.weight for s in default_self_words() if s.investor_kind == investor_kind}
 
 
 def intent(
