@@ -109,12 +109,13 @@ def evaluate(
 
 
 def groups(item: Labelled) -> tuple[str, ...]:
-    """The report groups of a labelled query: "all", its language, its investor kind."""
-    return ("all", item.query.lang or "?", item.query.investor_kind or "no kind")
+    """The report groups of a labelled query: "all", its language, its investor kind if any."""
+    kind = item.query.investor_kind
+    return ("all", item.query.lang or "?", *((kind,) if kind else ()))
 
 
 def _order(group: str) -> tuple[int, str]:
-    """"all" first, then the languages, then the investor kinds."""
+    """ "all" first, then the languages, then the investor kinds."""
     return (0 if group == "all" else 1 if len(group) == 2 else 2, group)
 
 

@@ -7,16 +7,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from matchmaker.matching.explain import Evidence, Ranked, quote, shown, strength
-from matchmaker.matching.intent import intent, self_weights
 from matchmaker.matching.glossary import default_glossary
+from matchmaker.matching.intent import intent, self_weights
 from matchmaker.matching.text import guess_lang, stems, tokens
 from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
 
@@ -74,14 +74,14 @@ def _fields(doc: OrgDoc) -> list[list[tuple[str, str]]]:
     tags = " ".join((doc.kind, *doc.sectors, *doc.offers)).replace("-", " ")
     return [
         [(doc.name, guess_lang(doc.name, doc.lang))],
-        _texts("; ".join(doc.keywords), "; ".join(doc.keywords_fr), doc.lang),
+        _texts("; ".join(doc.keywords), "; ".join(doc.keywords_fr), "en"),
         [(tags, "en")],
         _texts(doc.description, doc.description_fr, doc.lang),
     ]
 
 
 def _texts(main: str, french: str, lang: str) -> list[tuple[str, str]]:
-    """A field's main text (language guessed) and its French version, when there is one."""
+    """A field's main text (language guessed, `lang` if unclear) and its French version."""
     texts = [(main, guess_lang(main, lang))] if main else []
     return texts + [(french, "fr")] if french else texts
 
@@ -178,10 +178,10 @@ class Index:
     def __len__(self) -> int:
         return len(self._slugs)
 
-    def rank(self, query: Query, top: int = 10) -> tuple[Ranked, ...]:
+    def rank(self, query: Query, top: int = 10, cut: bool = True) -> tuple[Ranked, ...]:
         """The best organizations for the query, best first, at most `top`; ties go by slug.
 
-        The list stops where the scores collapse (explain.shown), with at least three shown.
+        With `cut`, the list stops where the scores collapse (explain.shown; at least three).
         """
         if top < 1:
             raise ValueError("top must be at least 1")
@@ -200,7 +200,8 @@ class Index:
         if weights_roles is not None and weights_roles[0] is not None:
             scores = np.minimum(scores * weights_roles[0], 1.0)
         best = _top(scores, top)
-        best = best[: shown(scores[best].tolist())]
+        if cut:
+            best = best[: shown(scores[best].tolist())]
         shares = self._shares(best, columns, weights)
         ranked = []
         for i, row in zip(best, shares, strict=True):
