@@ -18,10 +18,12 @@ MIN_SHOWN = 3
 
 @dataclass(frozen=True)
 class Bridge:
-    """A glossary link: the inquiry's words and the different words of the profile."""
+    """A glossary link: the inquiry's words, the different words of the profile, and the
+    glossary concept they share (e.g. "cell-therapy", or a broad one such as "aerospace")."""
 
     wrote: str
     profile: str
+    concept: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,10 @@ class Ranked:
         return (
             *((f"role: {self.role}",) if self.role else ()),
             *(f'matches "{term}"' for term in self.terms),
-            *(f'you wrote "{b.wrote}"; their profile says "{b.profile}"' for b in self.bridges),
+            *(
+                f'you wrote "{b.wrote}"; their profile says "{b.profile}" ({b.concept})'
+                for b in self.bridges
+            ),
             *(f"sector: {sector}" for sector in self.sectors),
             *(f"offers: {offer}" for offer in self.offers),
         )
@@ -63,6 +68,7 @@ class Evidence:
     profile: str  # "" when only the kind, sectors or offers carry it
     profile_words: tuple[str, ...]
     share: float
+    concept: str = ""  # the glossary concept, when the feature is one
 
 
 def strength(score: float) -> str:
@@ -93,20 +99,21 @@ def quote(evidence: Sequence[Evidence], limit: int = MAX_TERMS) -> tuple[tuple, 
     """
     found = [e for e in evidence if e.profile and e.share > 0 and not _generic(e.wrote_words)]
     phrases = sorted(found, key=lambda e: -len(e.wrote_words))
-    totals: dict[tuple[str, str], float] = {}
+    totals: dict[tuple[str, str, str], float] = {}
     for item in phrases:
-        key = (item.wrote, "" if item.wrote_words == item.profile_words else item.profile)
+        direct = item.wrote_words == item.profile_words
+        key = (item.wrote, *(("", "") if direct else (item.profile, item.concept)))
         host = next((k for k in totals if _inside(item.wrote, k[0]) and k != key), None)
         target = host if host is not None and len(item.wrote_words) == 1 else key
         totals[target] = totals.get(target, 0.0) + item.share
-    chosen: list[tuple[str, str]] = []
+    chosen: list[tuple[str, str, str]] = []
     for key, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
         if len(chosen) == limit:
             break
         if not any(_inside(key[0], kept[0]) for kept in chosen):
             chosen.append(key)
-    terms = tuple(wrote for wrote, profile in chosen if not profile)
-    bridges = tuple(Bridge(wrote, profile) for wrote, profile in chosen if profile)
+    terms = tuple(wrote for wrote, profile, _ in chosen if not profile)
+    bridges = tuple(Bridge(*key) for key in chosen if key[1])
     return terms, bridges
 
 

@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from matchmaker.matching.explain import Evidence, Ranked, quote, shown, strength
-from matchmaker.matching.glossary import default_glossary
+from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
 from matchmaker.matching.intent import intent, self_weights
 from matchmaker.matching.text import guess_lang, stems, tokens
 from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
@@ -239,6 +239,7 @@ class Index:
                     profile=profile_side.surface if profile_side else "",
                     profile_words=profile_side.words if profile_side else (),
                     share=float(shares[j]),
+                    concept=query_side.feature.removeprefix(CONCEPT_PREFIX),
                 )
             )
         return evidence

@@ -58,6 +58,7 @@ GENERIC_WORDS = _words(
     regional local year years day days people team teams customer customers client clients
     market markets world international global large small high low good best first second
     m2 km ha kg mw eur euro euros million millions dollar dollars percent per
+    control system systems quality management technology technologies development process
     environ approvisionner approvisionnement pres proche autour aupres fonctionner
     societe societes groupe groupes service services solution solutions produit produits
     activite activites projet projets travail travailler travaille utiliser utilise nouveau
@@ -66,6 +67,7 @@ GENERIC_WORDS = _words(
     annee annees an ans jour jours equipe equipes client clients marche marches monde
     international internationale grand grande grands grandes petit petite petits petites
     premier premiere million millions dollar dollars euro euros
+    controle systeme systemes qualite gestion technologie technologies developpement procede
     """
 )
 _ENGLISH_ONLY = ENGLISH_STOP_WORDS_KEPT - FRENCH_STOP_WORDS

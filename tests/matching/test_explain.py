@@ -6,7 +6,8 @@ from matchmaker.matching.explain import Bridge, Evidence, nothing_strong, quote,
 
 def ev(wrote, profile, share, wrote_words=None, profile_words=None):
     words = tuple(wrote.lower().split())
-    return Evidence(wrote, wrote_words or words, profile, profile_words or words, share)
+    concept = "" if wrote_words is None else "cell-therapy"
+    return Evidence(wrote, wrote_words or words, profile, profile_words or words, share, concept)
 
 
 def test_a_word_inside_a_matched_phrase_adds_to_the_phrase():
@@ -22,12 +23,15 @@ def test_different_words_of_one_concept_are_a_bridge():
     evidence = [
         ev("thérapie cellulaire", "cell therapy", 0.3, ("therap", "cellulair"), ("therapi", "cell"))
     ]
-    assert quote(evidence) == ((), (Bridge("thérapie cellulaire", "cell therapy"),))
+    assert quote(evidence) == ((), (Bridge("thérapie cellulaire", "cell therapy", "cell-therapy"),))
 
 
 def test_generic_words_and_tag_only_matches_are_never_reasons():
-    evidence = [ev("environ", "environ", 0.5), ev("near", "near", 0.4), ev("services", "services", 0.3),
-                ev("contract manufacturing", "", 0.3), ev("GMP", "GMP", 0.1)]  # fmt: skip
+    evidence = [
+        *(ev(word, word, 0.5) for word in ("environ", "near", "services", "m2", "run")),
+        ev("contract manufacturing", "", 0.3),
+        ev("GMP", "GMP", 0.1),
+    ]
     assert quote(evidence) == (("GMP",), ())
 
 
@@ -58,11 +62,11 @@ def test_nothing_strong():
 
 def test_reasons_read_role_terms_bridges_then_facets():
     ranked = Ranked("a", 0.5, ("fret aérien",), ("logistics",), ("site-location",),
-                    (Bridge("douane", "customs"),), "site-host", "strong")  # fmt: skip
+                    (Bridge("douane", "customs", "customs"),), "site-host", "strong")  # fmt: skip
     assert ranked.reasons == (
         "role: site-host",
         'matches "fret aérien"',
-        'you wrote "douane"; their profile says "customs"',
+        'you wrote "douane"; their profile says "customs" (customs)',
         "sector: logistics",
         "offers: site-location",
     )
