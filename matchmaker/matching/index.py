@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from matchmaker.matching.explain import Evidence, Ranked, quote, shown, strength
 from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
 from matchmaker.matching.intent import intent, self_weights
-from matchmaker.matching.text import guess_lang, stems, tokens
+from matchmaker.matching.text import fold, guess_lang, stems, tokens
 from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
 
 ENGINE_VERSION = "tfidf-2"
@@ -105,6 +105,7 @@ class Occurrence(NamedTuple):
     surface: str
     words: tuple[str, ...]
     first: int  # the position of its first word among the text's words
+    lang: str
 
 
 def analyse_query(text: str, lang: str) -> list[Occurrence]:
@@ -114,7 +115,7 @@ def analyse_query(text: str, lang: str) -> list[Occurrence]:
 
     def occurrence(feature: str, first: int, end: int) -> Occurrence:
         surface = " ".join(text[found[first].start : found[end - 1].end].split())
-        return Occurrence(feature, surface, words[first:end], first)
+        return Occurrence(feature, surface, words[first:end], first, lang)
 
     return [occurrence(word, i, i + 1) for i, word in enumerate(words)] + [
         occurrence(concept, first, end)
@@ -229,7 +230,7 @@ class Index:
         evidence = []
         for j in np.flatnonzero(shares):
             wrote = phrases[columns[j]]
-            where = profile.get(wrote[0].feature, [])
+            where = [p for p in profile.get(wrote[0].feature, []) if _quotable(wrote[0], p)]
             pair = next(((q, p) for q in wrote for p in where if q.words == p.words), None)
             query_side, profile_side = pair or (wrote[0], where[0] if where else None)
             evidence.append(
@@ -306,6 +307,14 @@ class Index:
             at = np.minimum(np.searchsorted(docs, best), end - start - 1)
             shares[:, j] = np.where(docs[at] == best, postings.data[start + at], 0.0)
         return shares * weights
+
+
+def _quotable(query: Occurrence, profile: Occurrence) -> bool:
+    """Whether the profile's words may be quoted for the query's: not a chance collision of
+    stems across languages ("avionics", "avions"), and a bridge only to a listed phrase."""
+    if query.words == profile.words:
+        return query.lang == profile.lang or fold(query.surface) == fold(profile.surface)
+    return default_glossary().lists(query.feature, profile.surface)
 
 
 def _self_discount(occurrences: list[Occurrence], investor_kind: str | None) -> dict:
