@@ -1,7 +1,7 @@
 """The bilingual domain glossary: phrases in English and French mapped to shared concepts."""
 
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import compress, count, pairwise
 
@@ -82,6 +82,7 @@ class Glossary:
         return len(self._words) + len(self._phrases)
 
 
+@lru_cache(maxsize=65_536)
 def _plain(phrase: str) -> str:
     """A phrase folded for comparison: lower case, no accents, no plural -s or -x."""
     return " ".join(word.rstrip("sx") for word in fold(phrase).replace("-", " ").split())

@@ -125,12 +125,12 @@ def analyse_query(text: str, lang: str) -> list[Occurrence]:
 
 @lru_cache(maxsize=4096)
 def profile_surfaces(doc: OrgDoc) -> dict[str, list[Occurrence]]:
-    """Each feature of the profile's own words (not its tags) with where it occurs."""
-    surfaces: defaultdict[str, list[Occurrence]] = defaultdict(list)
+    """Each feature of the profile's own words (not its tags) with its distinct surfaces."""
+    surfaces: defaultdict[str, dict[tuple, Occurrence]] = defaultdict(dict)
     for text in profile_texts(doc):
         for found in analyse_query(*text):
-            surfaces[found.feature].append(found)
-    return dict(surfaces)
+            surfaces[found.feature].setdefault((found.surface, found.lang), found)
+    return {feature: list(found.values()) for feature, found in surfaces.items()}
 
 
 def _weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_matrix]:
