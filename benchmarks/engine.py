@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 
 from matchmaker.matching import Index, OrgDoc, Query, build_index, load_orgs_csv
-from matchmaker.matching.index import analyse_query
+from matchmaker.matching.index import occurrences
 from matchmaker.matching.text import guess_lang
 
 DIRECTORY = Path(__file__).resolve().parent.parent / "matchmaker" / "data" / "organizations.csv"
@@ -92,7 +92,7 @@ def timed(function, repeat: int = 5, clock=time.perf_counter) -> list[float]:
 def bare_product(index: Index, query: Query):
     """The sparse query x postings product alone, with the query already vectorised."""
     lang = guess_lang(query.text, query.lang)
-    columns, weights, _ = index._vectorise(analyse_query(query.text, lang), query.investor_kind)
+    columns, weights, _ = index._vectorise(occurrences(query.text, lang), query.investor_kind)
     return lambda: index._text_scores(columns, weights)
 
 

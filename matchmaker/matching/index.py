@@ -108,7 +108,7 @@ class Occurrence(NamedTuple):
     lang: str
 
 
-def analyse_query(text: str, lang: str) -> list[Occurrence]:
+def occurrences(text: str, lang: str) -> list[Occurrence]:
     """Each feature occurrence of a text with the words that produced it, as written there."""
     found = tokens(text, lang)
     words = tuple(token.stem for token in found)
@@ -123,12 +123,17 @@ def analyse_query(text: str, lang: str) -> list[Occurrence]:
     ]
 
 
+def analyse_query(text: str, lang: str) -> list[tuple[str, str]]:
+    """(feature, the words that produced it as written) for each feature occurrence of a text."""
+    return [(found.feature, found.surface) for found in occurrences(text, lang)]
+
+
 @lru_cache(maxsize=4096)
 def profile_surfaces(doc: OrgDoc) -> dict[str, list[Occurrence]]:
     """Each feature of the profile's own words (not its tags) with its distinct surfaces."""
     surfaces: defaultdict[str, dict[tuple, Occurrence]] = defaultdict(dict)
     for text in profile_texts(doc):
-        for found in analyse_query(*text):
+        for found in occurrences(*text):
             surfaces[found.feature].setdefault((found.surface, found.lang), found)
     return {feature: list(found.values()) for feature, found in surfaces.items()}
 
@@ -191,12 +196,12 @@ class Index:
         weights_roles = self._intents.get(query.investor_kind or "")
         if query.investor_kind and weights_roles is None:
             raise ValueError(f"unknown investor kind: {query.investor_kind!r}")
-        occurrences = analyse_query(query.text, guess_lang(query.text, query.lang))
-        if not occurrences:
+        found = occurrences(query.text, guess_lang(query.text, query.lang))
+        if not found:
             raise EmptyQueryError(
                 "the query has no words to search for: describe what you are looking for"
             )
-        columns, weights, phrases = self._vectorise(occurrences, query.investor_kind)
+        columns, weights, phrases = self._vectorise(found, query.investor_kind)
         scores = self._blend(self._text_scores(columns, weights), sectors, offers)
         if weights_roles is not None and weights_roles[0] is not None:
             scores = np.minimum(scores * weights_roles[0], 1.0)

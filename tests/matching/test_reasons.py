@@ -6,7 +6,7 @@ import pytest
 
 from matchmaker.matching import Index, OrgDoc, Query
 from matchmaker.matching.explain import Bridge
-from matchmaker.matching.index import analyse_query, profile_texts
+from matchmaker.matching.index import occurrences, profile_texts
 from matchmaker.matching.text import GENERIC_WORDS, fold, guess_lang, stems
 
 from .conftest import ROOT
@@ -33,7 +33,7 @@ def profile_words(doc: OrgDoc) -> set[tuple[str, ...]]:
     """Every run of consecutive normalised words of the profile (name, keywords, descriptions)."""
     runs = set()
     for text, lang in profile_texts(doc):
-        words = [found.words[0] for found in analyse_query(text, lang) if len(found.words) == 1]
+        words = [found.words[0] for found in occurrences(text, lang) if len(found.words) == 1]
         runs |= {tuple(words[i:j]) for i in range(len(words)) for j in range(i + 1, i + 5)}
     return runs
 
