@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 
 from matchmaker.matching import Index, OrgDoc, Query, build_index, load_orgs_csv
-from matchmaker.matching.index import analyse_query
+from matchmaker.matching.index import occurrences
 from matchmaker.matching.text import guess_lang
 
 DIRECTORY = Path(__file__).resolve().parent.parent / "matchmaker" / "data" / "organizations.csv"
@@ -32,22 +32,35 @@ QUERIES = [
     Query("thermal vacuum testing and calibration of a satellite camera"),
     Query("recyclage des plastiques et économie circulaire", ("cleantech",), lang="fr"),
     Query("machine vision frame grabbers for industrial inspection", ("digital",)),
-    Query("venture capital for a medtech start-up", offers=("equity-investment",)),
+    Query(
+        "venture capital for a medtech start-up",
+        offers=("equity-investment",),
+        investor_kind="investment-fund",
+    ),
     Query("green hydrogen electrolysers and renewable energy project developers"),
     Query("essais au champ de biostimulants et protection des cultures", lang="fr"),
 ]
 
 
+def _mix(rng: random.Random, texts: list[list[str]], picks: list[int]) -> str:
+    """Two random sentences of each picked profile's text, joined."""
+    return " ".join(s for p in picks for s in rng.sample(texts[p], min(2, len(texts[p]))))
+
+
 def synthetic(docs: list[OrgDoc], n: int, seed: int = 42) -> list[OrgDoc]:
-    """`n` profiles, each mixing the sentences and keywords of three real ones."""
+    """`n` profiles, each mixing the sentences and keywords of three real ones (both languages
+    when the directory has them)."""
     rng = random.Random(seed)
     sentences = [re.split(r"(?<=\.)\s+", doc.description) for doc in docs]
+    french = [
+        re.split(r"(?<=\.)\s+", doc.description_fr) if doc.description_fr else [] for doc in docs
+    ]
     result = []
     for i in range(n):
         picks = rng.sample(range(len(docs)), 3)
         base = docs[picks[0]]
-        text = [s for p in picks for s in rng.sample(sentences[p], min(2, len(sentences[p])))]
         keywords = [k for p in picks for k in docs[p].keywords]
+        keywords_fr = [k for p in picks for k in docs[p].keywords_fr]
         result.append(
             OrgDoc(
                 slug=f"org-{i:06d}",
@@ -55,9 +68,11 @@ def synthetic(docs: list[OrgDoc], n: int, seed: int = 42) -> list[OrgDoc]:
                 kind=base.kind,
                 sectors=base.sectors,
                 offers=base.offers,
-                description=" ".join(text),
+                description=_mix(rng, sentences, picks),
                 keywords=tuple(rng.sample(keywords, min(6, len(keywords)))),
                 lang=base.lang,
+                description_fr=_mix(rng, french, picks),
+                keywords_fr=tuple(rng.sample(keywords_fr, min(6, len(keywords_fr)))),
             )
         )
     return result
@@ -77,7 +92,7 @@ def timed(function, repeat: int = 5, clock=time.perf_counter) -> list[float]:
 def bare_product(index: Index, query: Query):
     """The sparse query x postings product alone, with the query already vectorised."""
     lang = guess_lang(query.text, query.lang)
-    columns, weights, _ = index._vectorise(analyse_query(query.text, lang))
+    columns, weights, _ = index._vectorise(occurrences(query.text, lang), query.investor_kind)
     return lambda: index._text_scores(columns, weights)
 
 
@@ -142,15 +157,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--queries", type=Path, help="JSONL of queries (default: built-in set)")
+    parser.add_argument("--orgs", type=Path, default=DIRECTORY, help="directory CSV to recombine")
     args = parser.parse_args()
     queries = QUERIES
     if args.queries:
         records = [json.loads(line) for line in args.queries.read_text().splitlines() if line]
         queries = [
-            Query(r["text"], tuple(r.get("sectors", ())), tuple(r.get("offers", ())), r.get("lang"))
+            Query(
+                r["text"],
+                tuple(r.get("sectors", ())),
+                tuple(r.get("offers", ())),
+                r.get("lang"),
+                r.get("investor_kind"),
+            )
             for r in records
         ]
-    real = load_orgs_csv(DIRECTORY)
+    real = load_orgs_csv(args.orgs)
     build_index(real)  # warm-up: loads the glossary once, as a running app does
     print(f"# {cpu_model()}, {os.cpu_count()} cores, python {platform.python_version()}")
     print(f"# load average before: {os.getloadavg()[0]:.2f}")

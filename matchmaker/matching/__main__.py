@@ -7,7 +7,15 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from matchmaker.matching.evaluate import Baseline, Labelled, engine_ranker, evaluate, format_report
+from matchmaker.matching.evaluate import (
+    Baseline,
+    Labelled,
+    engine_ranker,
+    evaluate,
+    format_report,
+    groups,
+)
+from matchmaker.matching.explain import Ranked, nothing_strong
 from matchmaker.matching.index import Query, build_index, load_orgs_csv
 
 
@@ -47,18 +55,31 @@ def read_orgs(path: Path):
 
 
 def to_query(record: dict) -> Query:
-    """A Query from a JSONL record; keys other than text, sectors, offers, lang are ignored."""
+    """A Query from a JSONL record; keys other than text, sectors, offers, lang and
+    investor_kind are ignored."""
     return Query(
         text=str(record["text"] or ""),
         sectors=tuple(record.get("sectors") or ()),
         offers=tuple(record.get("offers") or ()),
         lang=record.get("lang"),
+        investor_kind=record.get("investor_kind") or None,
     )
+
+
+def to_json(ranked: Ranked) -> dict:
+    """One ranked organization as a JSON object."""
+    return {
+        "slug": ranked.slug,
+        "score": ranked.score,
+        "strength": ranked.strength,
+        "role": ranked.role,
+        "reasons": list(ranked.reasons),
+    }
 
 
 def rank_command(args: argparse.Namespace) -> None:
     """Write one JSON line per query: its id and ranking, or an error for that query."""
-    records = read_jsonl(args.queries)
+    records = [record for path in args.queries for record in read_jsonl(path)]
     index = build_index(read_orgs(args.orgs))
     for record in records:
         line: dict = {"id": record["id"], "ranking": []}
@@ -67,24 +88,23 @@ def rank_command(args: argparse.Namespace) -> None:
         except ValueError as error:
             line["error"] = str(error)
         else:
-            line["ranking"] = [
-                {"slug": r.slug, "score": r.score, "reasons": list(r.reasons)} for r in ranked
-            ]
+            line["ranking"] = [to_json(r) for r in ranked]
+            line["nothing_strong"] = nothing_strong(ranked)
         print(json.dumps(line, ensure_ascii=False))
 
 
 def evaluate_command(args: argparse.Namespace) -> None:
     """Print nDCG@10, MRR and recall@10 for the engine and the baseline, overall and per lang."""
-    records = read_jsonl(args.queries)
+    records = [record for path in args.queries for record in read_jsonl(path)]
     try:
         labelled = [Labelled.from_json(record) for record in records]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        raise InputError(f'{args.queries}: every line needs "relevant" {{slug: grade}}') from error
+        raise InputError(f'{error}: every line needs "relevant" {{slug: grade}}') from error
     docs = read_orgs(args.orgs)
     results = evaluate(
         {"engine": engine_ranker(build_index(docs)), "baseline": Baseline(docs).rank}, labelled
     )
-    counts = Counter(item.query.lang or "?" for item in labelled)
+    counts = Counter(group for item in labelled for group in groups(item)[1:])
     counts["all"] = len(labelled)
     print(format_report(results, counts))
 
@@ -100,7 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.set_defaults(run=evaluate_command)
     for command in (rank, check):
         command.add_argument("--orgs", type=Path, required=True, help="directory CSV")
-        command.add_argument("--queries", type=Path, required=True, help="queries JSONL")
+        command.add_argument(
+            "--queries", type=Path, nargs="+", required=True, help="queries JSONL (one or more)"
+        )
     args = parser.parse_args(argv)
     try:
         args.run(args)

@@ -23,12 +23,13 @@ class Labelled:
 
     @classmethod
     def from_json(cls, record: Mapping) -> "Labelled":
-        """Build from a JSONL record: id, text, optional sectors, offers, lang; relevant."""
+        """Build from a JSONL record: id, text, optional sectors, offers, lang, investor_kind."""
         query = Query(
             text=record["text"],
             sectors=tuple(record.get("sectors") or ()),
             offers=tuple(record.get("offers") or ()),
             lang=record.get("lang"),
+            investor_kind=record.get("investor_kind") or None,
         )
         relevant = {slug: int(grade) for slug, grade in record["relevant"].items()}
         return cls(str(record["id"]), query, relevant)
@@ -91,13 +92,15 @@ def engine_ranker(index: Index) -> Callable[[Query], list[str]]:
 def evaluate(
     rankers: Mapping[str, Callable[[Query], list[str]]], labelled: Iterable[Labelled]
 ) -> dict[str, dict[str, tuple[float, float, float]]]:
-    """Mean metrics per ranker and per group ("all" and each language): {ranker: {group: m}}."""
+    """Mean metrics per ranker and per group: {ranker: {group: metrics}}.
+
+    The groups are "all", each language and each investor kind (see `groups`).
+    """
     per_query: dict[str, dict[str, list[tuple[float, float, float]]]] = {}
     for item in labelled:
-        groups = ("all", item.query.lang or "?")
         for name, rank in rankers.items():
             result = scores(rank(item.query), item.relevant)
-            for group in groups:
+            for group in groups(item):
                 per_query.setdefault(name, {}).setdefault(group, []).append(result)
     return {
         name: {group: tuple(np.mean(rows, axis=0).tolist()) for group, rows in groups.items()}
@@ -105,12 +108,23 @@ def evaluate(
     }
 
 
+def groups(item: Labelled) -> tuple[str, ...]:
+    """The report groups of a labelled query: "all", its language, its investor kind if any."""
+    kind = item.query.investor_kind
+    return ("all", item.query.lang or "?", *((kind,) if kind else ()))
+
+
+def _order(group: str) -> tuple[int, str]:
+    """ "all" first, then the languages, then the investor kinds."""
+    return (0 if group == "all" else 1 if len(group) == 2 else 2, group)
+
+
 def format_report(results: Mapping[str, Mapping[str, tuple[float, ...]]], counts: Mapping) -> str:
     """A readable table: one line per ranker and group."""
-    lines = [f"{'ranker':<10} {'queries':<10} " + " ".join(f"{m:>9}" for m in METRICS)]
-    for name, groups in results.items():
-        for group in sorted(groups, key=lambda g: (g != "all", g)):
+    lines = [f"{'ranker':<10} {'queries':<24} " + " ".join(f"{m:>9}" for m in METRICS)]
+    for name, found in results.items():
+        for group in sorted(found, key=_order):
             label = f"{group} ({counts[group]})"
-            values = " ".join(f"{value:>9.3f}" for value in groups[group])
-            lines.append(f"{name:<10} {label:<10} {values}")
+            values = " ".join(f"{value:>9.3f}" for value in found[group])
+            lines.append(f"{name:<10} {label:<24} {values}")
     return "\n".join(lines)

@@ -1,43 +1,124 @@
-"""Explanations: which of the investor's own words and chosen facets made a match."""
+"""Explanations: the true reasons of a match, its strength, and whether anything fits clearly."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from matchmaker.matching.text import GENERIC_STEMS
+
 MAX_TERMS = 5
+# Strength bands of the final score, calibrated on the dev sets (docs/matching.md): at 0.25 and
+# above, 91% of the top-10 matches are graded 2 or 3; below 0.15, 22% are relevant at all.
+STRONG = 0.25
+POSSIBLE = 0.15
+# The list stops below CUT_OFF x the best score or below FLOOR, with at least MIN_SHOWN shown.
+CUT_OFF = 0.4
+FLOOR = 0.10
+MIN_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A glossary link: the inquiry's words, the different words of the profile, and the
+    glossary concept they share (e.g. "cell-therapy", or a broad one such as "aerospace")."""
+
+    wrote: str
+    profile: str
+    concept: str = ""
 
 
 @dataclass(frozen=True)
 class Ranked:
-    """One ranked organization: its score in [0, 1] and what drove it."""
+    """One ranked organization: its score in [0, 1], its strength and what drove it.
+
+    `terms` are the inquiry's words (as written) that the profile also has (same word forms up
+    to endings); `bridges` pair inquiry words with different profile words of the same glossary
+    concept; `role` is the intent code (intent.tsv: "raising-capital", "co-investor", ...).
+    """
 
     slug: str
     score: float
     terms: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     offers: tuple[str, ...] = ()
+    bridges: tuple[Bridge, ...] = ()
+    role: str = ""
+    strength: str = ""
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        """Readable reasons, e.g. 'matches "cell therapy"', 'sector: life-sciences'."""
+        """Readable reasons, e.g. 'role: raising-capital', 'matches "cell therapy"'."""
         return (
+            *((f"role: {self.role}",) if self.role else ()),
             *(f'matches "{term}"' for term in self.terms),
+            *(
+                f'you wrote "{b.wrote}"; their profile says "{b.profile}" ({b.concept})'
+                for b in self.bridges
+            ),
             *(f"sector: {sector}" for sector in self.sectors),
             *(f"offers: {offer}" for offer in self.offers),
         )
 
 
-def top_terms(contributions: dict[str, float], limit: int = MAX_TERMS) -> tuple[str, ...]:
-    """The query phrases with the largest contributions, best first, without repeats.
+@dataclass(frozen=True)
+class Evidence:
+    """What one query feature adds to a match: its words in the inquiry and in the profile."""
 
-    `contributions` maps each phrase as the user wrote it to its share of the score; a phrase
-    already contained in a better one ("cell" after "cell therapy") is skipped.
+    wrote: str
+    wrote_words: tuple[str, ...]
+    profile: str  # "" when only the kind, sectors or offers carry it
+    profile_words: tuple[str, ...]
+    share: float
+    concept: str = ""  # the glossary concept, when the feature is one
+
+
+def strength(score: float) -> str:
+    """ "strong", "possible" or "weak", from the calibrated bands."""
+    if score >= STRONG:
+        return "strong"
+    return "possible" if score >= POSSIBLE else "weak"
+
+
+def nothing_strong(ranked: Sequence[Ranked]) -> bool:
+    """Whether no match is strong: a specialist should look at the inquiry personally."""
+    return not any(result.strength == "strong" for result in ranked)
+
+
+def shown(scores: Sequence[float]) -> int:
+    """How many of the scores (best first) to show: stop where quality collapses."""
+    if not scores:
+        return 0
+    floor = max(CUT_OFF * scores[0], FLOOR)
+    kept = sum(1 for score in scores if score >= floor)
+    return min(len(scores), max(kept, MIN_SHOWN))
+
+
+def quote(evidence: Sequence[Evidence], limit: int = MAX_TERMS) -> tuple[tuple, tuple]:
+    """(terms, bridges): the best true reasons, generic words and tag-only matches left out.
+
+    A word inside a longer matched phrase of the inquiry adds its share to that phrase.
     """
-    chosen: list[str] = []
-    for phrase, share in sorted(contributions.items(), key=lambda item: (-item[1], item[0])):
-        if share <= 0 or len(chosen) == limit:
+    found = [e for e in evidence if e.profile and e.share > 0 and not _generic(e.wrote_words)]
+    phrases = sorted(found, key=lambda e: -len(e.wrote_words))
+    totals: dict[tuple[str, str, str], float] = {}
+    for item in phrases:
+        direct = item.wrote_words == item.profile_words
+        key = (item.wrote, *(("", "") if direct else (item.profile, item.concept)))
+        host = next((k for k in totals if _inside(item.wrote, k[0]) and k != key), None)
+        target = host if host is not None and len(item.wrote_words) == 1 else key
+        totals[target] = totals.get(target, 0.0) + item.share
+    chosen: list[tuple[str, str, str]] = []
+    for key, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
+        if len(chosen) == limit:
             break
-        if not any(_inside(phrase, kept) for kept in chosen):
-            chosen.append(phrase)
-    return tuple(chosen)
+        if not any(_inside(key[0], kept[0]) for kept in chosen):
+            chosen.append(key)
+    terms = tuple(wrote for wrote, profile, _ in chosen if not profile)
+    bridges = tuple(Bridge(*key) for key in chosen if key[1])
+    return terms, bridges
+
+
+def _generic(words: tuple[str, ...]) -> bool:
+    return all(word in GENERIC_STEMS for word in words)
 
 
 def _inside(small: str, big: str) -> bool:

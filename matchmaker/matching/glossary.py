@@ -1,11 +1,11 @@
 """The bilingual domain glossary: phrases in English and French mapped to shared concepts."""
 
 from collections import defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import compress, count, pairwise
 
-from matchmaker.matching.text import stems, word_count
+from matchmaker.matching.text import fold, stems, word_count
 
 CONCEPT_PREFIX = "~"
 
@@ -13,7 +13,12 @@ CONCEPT_PREFIX = "~"
 class Glossary:
     """Finds glossary phrases in normalised tokens and names their concepts."""
 
-    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        entries: dict[tuple[str, ...], tuple[str, ...]],
+        phrases: dict[str, frozenset[str]] | None = None,
+    ) -> None:
+        self._listed = phrases or {}  # concept -> its phrases as listed (see `lists`)
         self._words = {
             phrase[0]: concepts for phrase, concepts in entries.items() if len(phrase) == 1
         }
@@ -33,16 +38,28 @@ class Glossary:
         left out: that one word alone would stand for the concept everywhere.
         """
         entries: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        listed: dict[str, set[str]] = defaultdict(set)
         for line in text.splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             concept, phrases = line.split("\t")
             for phrase in phrases.split(";"):
+                listed[CONCEPT_PREFIX + concept.strip()].add(_plain(phrase))
                 for lang in ("en", "fr"):
                     key = tuple(stems(phrase, lang))
                     if len(key) > 1 or len(key) == word_count(phrase) == 1:
                         entries[key].add(CONCEPT_PREFIX + concept.strip())
-        return cls({key: tuple(sorted(concepts)) for key, concepts in entries.items()})
+        return cls(
+            {key: tuple(sorted(concepts)) for key, concepts in entries.items()},
+            {concept: frozenset(phrases) for concept, phrases in listed.items()},
+        )
+
+    def lists(self, concept: str, phrase: str) -> bool:
+        """Whether the glossary lists this phrase (up to case, accents, plural -s) for the concept.
+
+        Stems can collide ("customers" and "customs"): a bridge quotes only listed phrases.
+        """
+        return _plain(phrase) in self._listed.get(concept, ())
 
     def find(self, words: list[str]) -> list[tuple[int, int, str]]:
         """(first, last + 1, concept) for each concept of each phrase found in normalised words."""
@@ -63,6 +80,12 @@ class Glossary:
 
     def __len__(self) -> int:
         return len(self._words) + len(self._phrases)
+
+
+@lru_cache(maxsize=65_536)
+def _plain(phrase: str) -> str:
+    """A phrase folded for comparison: lower case, no accents, no plural -s or -x."""
+    return " ".join(word.rstrip("sx") for word in fold(phrase).replace("-", " ").split())
 
 
 @cache

@@ -6,18 +6,21 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from matchmaker.matching.explain import Ranked, top_terms
-from matchmaker.matching.glossary import default_glossary
-from matchmaker.matching.text import guess_lang, stems, tokens
-from matchmaker.taxonomy import OFFERS, SECTORS
+from matchmaker.matching.explain import Evidence, Ranked, quote, shown, strength
+from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
+from matchmaker.matching.intent import intent, self_weights
+from matchmaker.matching.text import fold, guess_lang, stems, tokens
+from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
 
-ENGINE_VERSION = "tfidf-1"
+ENGINE_VERSION = "tfidf-2"
 
 # How much one occurrence of a word counts in each field of a profile, before the sublinear tf.
 FIELD_WEIGHTS = {"name": 3.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
@@ -46,32 +49,47 @@ class OrgDoc:
     keywords: tuple[str, ...]
     city: str = ""
     province: str = ""
-    lang: str = "en"
+    lang: str = "en"  # the language of `description` and `keywords`
+    description_fr: str = ""  # the French profile, when `description` is the English one
+    keywords_fr: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Query:
     """An investor's inquiry: free text plus the sectors and engagement types they ticked.
 
-    `lang` ("en" or "fr") is a hint used only when the text itself does not tell.
+    `lang` ("en" or "fr") is a hint used only when the text itself does not tell;
+    `investor_kind` is the form's investor type (taxonomy.INVESTOR_TYPES), read by intent.tsv.
     """
 
     text: str
     sectors: tuple[str, ...] = ()
     offers: tuple[str, ...] = ()
     lang: str | None = None
+    investor_kind: str | None = None
 
 
-def _fields(doc: OrgDoc) -> list[tuple[str, str]]:
-    """The weighted fields of a profile as (text, language), in FIELD_WEIGHTS order."""
+def _fields(doc: OrgDoc) -> list[list[tuple[str, str]]]:
+    """The weighted fields of a profile, each as (text, language) pairs, in FIELD_WEIGHTS order."""
     tags = " ".join((doc.kind, *doc.sectors, *doc.offers)).replace("-", " ")
-    keywords = "; ".join(doc.keywords)
     return [
-        (doc.name, guess_lang(doc.name, doc.lang)),
-        (keywords, guess_lang(keywords, "en")),
-        (tags, "en"),
-        (doc.description, guess_lang(doc.description, doc.lang)),
+        [(doc.name, guess_lang(doc.name, doc.lang))],
+        _texts("; ".join(doc.keywords), "; ".join(doc.keywords_fr), "en"),
+        [(tags, "en")],
+        _texts(doc.description, doc.description_fr, doc.lang),
     ]
+
+
+def _texts(main: str, french: str, lang: str) -> list[tuple[str, str]]:
+    """A field's main text (language guessed, `lang` if unclear) and its French version."""
+    texts = [(main, guess_lang(main, lang))] if main else []
+    return texts + [(french, "fr")] if french else texts
+
+
+def profile_texts(doc: OrgDoc) -> list[tuple[str, str]]:
+    """The profile's own words as (text, language): what a reason may quote (not the tags)."""
+    fields = _fields(doc)
+    return [*fields[0], *fields[1], *fields[3]]
 
 
 def analyse(field: tuple[str, str]) -> list[str]:
@@ -80,29 +98,44 @@ def analyse(field: tuple[str, str]) -> list[str]:
     return words + [concept for _, _, concept in default_glossary().find(words)]
 
 
-def analyse_query(text: str, lang: str) -> list[tuple[str, str]]:
-    """Each feature occurrence of a query with the words that produced it, as the user wrote them.
+class Occurrence(NamedTuple):
+    """A feature found in a text, the words that produced it as written, and their stems."""
 
-    A word inside a glossary phrase is shown as the whole phrase ("cell therapy", not "cell").
-    """
+    feature: str
+    surface: str
+    words: tuple[str, ...]
+    first: int  # the position of its first word among the text's words
+    lang: str
+
+
+def occurrences(text: str, lang: str) -> list[Occurrence]:
+    """Each feature occurrence of a text with the words that produced it, as written there."""
     found = tokens(text, lang)
-    words = [token.stem for token in found]
-    phrases = default_glossary().find(words)
-    spans = [(i, i + 1) for i in range(len(found))]  # each word's widest enclosing phrase
-    for first, end, _ in phrases:
-        for i in range(first, end):
-            if end - first > spans[i][1] - spans[i][0]:
-                spans[i] = (first, end)
+    words = tuple(token.stem for token in found)
 
-    def surface(first: int, end: int) -> str:
-        widest_first, widest_end = spans[first]
-        if widest_end >= end:
-            first, end = widest_first, widest_end
-        return " ".join(text[found[first].start : found[end - 1].end].split())
+    def occurrence(feature: str, first: int, end: int) -> Occurrence:
+        surface = " ".join(text[found[first].start : found[end - 1].end].split())
+        return Occurrence(feature, surface, words[first:end], first, lang)
 
-    return [(word, surface(i, i + 1)) for i, word in enumerate(words)] + [
-        (concept, surface(first, end)) for first, end, concept in phrases
+    return [occurrence(word, i, i + 1) for i, word in enumerate(words)] + [
+        occurrence(concept, first, end)
+        for first, end, concept in default_glossary().find(list(words))
     ]
+
+
+def analyse_query(text: str, lang: str) -> list[tuple[str, str]]:
+    """(feature, the words that produced it as written) for each feature occurrence of a text."""
+    return [(found.feature, found.surface) for found in occurrences(text, lang)]
+
+
+@lru_cache(maxsize=4096)
+def profile_surfaces(doc: OrgDoc) -> dict[str, list[Occurrence]]:
+    """Each feature of the profile's own words (not its tags) with its distinct surfaces."""
+    surfaces: defaultdict[str, dict[tuple, Occurrence]] = defaultdict(dict)
+    for text in profile_texts(doc):
+        for found in occurrences(*text):
+            surfaces[found.feature].setdefault((found.surface, found.lang), found)
+    return {feature: list(found.values()) for feature, found in surfaces.items()}
 
 
 def _weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_matrix]:
@@ -112,8 +145,9 @@ def _weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_mat
     indices = [array("i") for _ in FIELD_WEIGHTS]
     pointers = [array("l", [0]) for _ in FIELD_WEIGHTS]
     for doc in docs:
-        for field, found, pointer in zip(_fields(doc), indices, pointers, strict=True):
-            found.extend(map(vocabulary.__getitem__, analyse(field)))
+        for texts, found, pointer in zip(_fields(doc), indices, pointers, strict=True):
+            for text in texts:
+                found.extend(map(vocabulary.__getitem__, analyse(text)))
             pointer.append(len(found))
     shape = (len(docs), len(vocabulary))
     counts = sp.csr_matrix(shape, dtype=np.float32)
@@ -133,6 +167,7 @@ class Index:
 
     def __init__(self, docs: Sequence[OrgDoc]) -> None:
         docs = sorted(docs, key=lambda doc: doc.slug)
+        self._docs = tuple(docs)
         self._slugs = tuple(doc.slug for doc in docs)
         if len(set(self._slugs)) != len(self._slugs):
             raise ValueError("duplicate organization slugs")
@@ -144,50 +179,99 @@ class Index:
         self._postings.sort_indices()
         self._sector_masks = np.array([_mask(d.sectors, SECTORS) for d in docs], np.int32)
         self._offer_masks = np.array([_mask(d.offers, OFFERS) for d in docs], np.int32)
+        self._intents = {kind: _intents(kind, docs) for kind in INVESTOR_TYPES}
 
     def __len__(self) -> int:
         return len(self._slugs)
 
-    def rank(self, query: Query, top: int = 10) -> tuple[Ranked, ...]:
-        """The best `top` organizations for the query, best first; ties go by slug."""
+    def rank(self, query: Query, top: int = 10, cut: bool = True) -> tuple[Ranked, ...]:
+        """The best organizations for the query, best first, at most `top`; ties go by slug.
+
+        With `cut`, the list stops where the scores collapse (explain.shown; at least three).
+        """
         if top < 1:
             raise ValueError("top must be at least 1")
         sectors = _checked(query.sectors, SECTORS, "sector")
         offers = _checked(query.offers, OFFERS, "engagement type")
-        occurrences = analyse_query(query.text, guess_lang(query.text, query.lang))
-        if not occurrences:
+        weights_roles = self._intents.get(query.investor_kind or "")
+        if query.investor_kind and weights_roles is None:
+            raise ValueError(f"unknown investor kind: {query.investor_kind!r}")
+        found = occurrences(query.text, guess_lang(query.text, query.lang))
+        if not found:
             raise EmptyQueryError(
                 "the query has no words to search for: describe what you are looking for"
             )
-        columns, weights, phrases = self._vectorise(occurrences)
+        columns, weights, phrases = self._vectorise(found, query.investor_kind)
         scores = self._blend(self._text_scores(columns, weights), sectors, offers)
+        if weights_roles is not None and weights_roles[0] is not None:
+            scores = np.minimum(scores * weights_roles[0], 1.0)
         best = _top(scores, top)
+        if cut:
+            best = best[: shown(scores[best].tolist())]
         shares = self._shares(best, columns, weights)
-        return tuple(
-            Ranked(
-                slug=self._slugs[i],
-                score=round(min(float(scores[i]), 1.0), 6),
-                terms=top_terms(_by_phrase(row, columns, phrases)),
-                sectors=_unmask(int(self._sector_masks[i]) & sectors, SECTORS),
-                offers=_unmask(int(self._offer_masks[i]) & offers, OFFERS),
+        ranked = []
+        for i, row in zip(best, shares, strict=True):
+            terms, bridges = quote(self._evidence(i, row, columns, phrases))
+            score = round(min(float(scores[i]), 1.0), 6)
+            ranked.append(
+                Ranked(
+                    slug=self._slugs[i],
+                    score=score,
+                    terms=terms,
+                    sectors=_unmask(int(self._sector_masks[i]) & sectors, SECTORS),
+                    offers=_unmask(int(self._offer_masks[i]) & offers, OFFERS),
+                    bridges=bridges,
+                    role=weights_roles[1][i] if weights_roles else "",
+                    strength=strength(score),
+                )
             )
-            for i, row in zip(best, shares, strict=True)
-        )
+        return tuple(ranked)
+
+    def _evidence(
+        self, i: int, shares: np.ndarray, columns: np.ndarray, phrases: dict[int, list]
+    ) -> list[Evidence]:
+        """What each matched query feature adds to organization i, with the profile's words."""
+        profile = profile_surfaces(self._docs[i])
+        evidence = []
+        for j in np.flatnonzero(shares):
+            wrote = phrases[columns[j]]
+            where = [p for p in profile.get(wrote[0].feature, []) if _quotable(wrote[0], p)]
+            pair = next(((q, p) for q in wrote for p in where if q.words == p.words), None)
+            query_side, profile_side = pair or (wrote[0], where[0] if where else None)
+            evidence.append(
+                Evidence(
+                    wrote=query_side.surface,
+                    wrote_words=query_side.words,
+                    profile=profile_side.surface if profile_side else "",
+                    profile_words=profile_side.words if profile_side else (),
+                    share=float(shares[j]),
+                    concept=query_side.feature.removeprefix(CONCEPT_PREFIX),
+                )
+            )
+        return evidence
 
     def _vectorise(
-        self, occurrences: list[tuple[str, str]]
-    ) -> tuple[np.ndarray, np.ndarray, dict[int, str]]:
-        """The query's known feature columns, their l2-normalised tf-idf weights and phrases."""
+        self, occurrences: list[Occurrence], investor_kind: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray, dict[int, list[Occurrence]]]:
+        """The query's known feature columns, their l2-normalised tf-idf weights and phrases.
+
+        Words that describe the inquirer itself (intent.tsv "self" rows) weigh less.
+        """
         vocabulary = self._vocabulary
+        discount = _self_discount(occurrences, investor_kind)
         counts: dict[int, int] = {}
-        phrases: dict[int, str] = {}
-        for feature, phrase in occurrences:
-            column = vocabulary.get(feature)
+        factors: dict[int, float] = {}
+        phrases: dict[int, list[Occurrence]] = {}
+        for found in occurrences:
+            column = vocabulary.get(found.feature)
             if column is not None:
                 counts[column] = counts.get(column, 0) + 1
-                phrases.setdefault(column, phrase)
+                factor = discount.get((found.first, len(found.words)), 1.0)
+                factors[column] = max(factors.get(column, 0.0), factor)
+                phrases.setdefault(column, []).append(found)
         columns = np.array(sorted(counts), dtype=np.int64)
-        weights = np.array([1.0 + math.log(counts[c]) for c in columns]) * self._idf[columns]
+        tf = np.array([(1.0 + math.log(counts[c])) * factors[c] for c in columns])
+        weights = tf * self._idf[columns]
         norm = np.linalg.norm(weights)
         return columns, (weights / norm if norm else weights).astype(np.float32), phrases
 
@@ -230,13 +314,39 @@ class Index:
         return shares * weights
 
 
-def _by_phrase(shares: np.ndarray, columns: np.ndarray, phrases: dict[int, str]) -> dict:
-    """Each query phrase's summed share of one organization's score."""
-    total: dict[str, float] = {}
-    for j in np.flatnonzero(shares):
-        phrase = phrases[columns[j]]
-        total[phrase] = total.get(phrase, 0.0) + float(shares[j])
-    return total
+def _quotable(query: Occurrence, profile: Occurrence) -> bool:
+    """Whether the profile's words may be quoted for the query's: not a chance collision of
+    stems across languages ("avionics", "avions"), and a bridge only to a listed phrase."""
+    if query.words == profile.words:
+        return query.lang == profile.lang or fold(query.surface) == fold(profile.surface)
+    return default_glossary().lists(query.feature, profile.surface)
+
+
+def _self_discount(occurrences: list[Occurrence], investor_kind: str | None) -> dict:
+    """{(first word, length): weight} of the occurrences inside self-describing phrases."""
+    weights = self_weights(investor_kind)
+    discount: dict[tuple[int, int], float] = {}
+    for found in occurrences:
+        weight = weights.get(found.feature)
+        if weight is None:
+            continue
+        discount[found.first, len(found.words)] = weight
+        for i in range(found.first, found.first + len(found.words)):
+            discount.setdefault((i, 1), weight)
+    return discount
+
+
+def _intents(investor_kind: str, docs: Sequence[OrgDoc]) -> tuple:
+    """(score weights, or None when all are 1; roles) of every organization for the inquirer."""
+    found = {}
+    for doc in docs:
+        key = (doc.kind, doc.offers)
+        if key not in found:
+            found[key] = intent(investor_kind, doc.kind, doc.offers)
+    pairs = [found[doc.kind, doc.offers] for doc in docs]
+    weights = np.array([weight for weight, _ in pairs], np.float32)
+    roles = tuple(role for _, role in pairs)
+    return (None if (weights == 1).all() else weights), roles
 
 
 def _unmask(mask: int, vocabulary: Sequence[str]) -> tuple[str, ...]:
@@ -273,7 +383,11 @@ def build_index(docs: Sequence[OrgDoc]) -> Index:
 
 
 def load_orgs_csv(path: str | Path) -> list[OrgDoc]:
-    """Read a directory CSV (the columns of data/organizations.csv) without validation."""
+    """Read a directory CSV without validation.
+
+    Either format: one `description` and `keywords` in the row's `lang`, or the bilingual one
+    with `description`/`keywords` in English and `description_fr`/`keywords_fr` in French.
+    """
 
     def split(value: str | None) -> tuple[str, ...]:
         return tuple(part.strip() for part in (value or "").split(";") if part.strip())
@@ -295,6 +409,8 @@ def load_orgs_csv(path: str | Path) -> list[OrgDoc]:
                 city=row.get("city") or "",
                 province=row.get("province") or "",
                 lang=row.get("lang") or "en",
+                description_fr=row.get("description_fr") or "",
+                keywords_fr=split(row.get("keywords_fr")),
             )
             for row in reader
         ]

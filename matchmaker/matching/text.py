@@ -47,6 +47,29 @@ ENGLISH_STOP_WORDS_KEPT = frozenset(ENGLISH_STOP_WORDS) - _words(
     "system fill mill mine thin thick fire part"
 )
 STOP_WORDS = ENGLISH_STOP_WORDS_KEPT | FRENCH_STOP_WORDS | INQUIRY_WORDS
+# Words too general to explain a match: they may score, but are never quoted as a reason.
+GENERIC_WORDS = _words(
+    """
+    near around about approximately run running runs operate operates operating operation
+    operations company companies business businesses firm firms group groups service services
+    solution solutions product products activity activities project projects work works working
+    use used uses using new make makes making made provide provides providing offer offers
+    include includes including help helps support supports based site sites area areas region
+    regional local year years day days people team teams customer customers client clients
+    market markets world international global large small high low good best first second
+    m2 km ha kg mw eur euro euros million millions dollar dollars percent per
+    control system systems quality management technology technologies development process
+    environ approvisionner approvisionnement pres proche autour aupres fonctionner
+    societe societes groupe groupes service services solution solutions produit produits
+    activite activites projet projets travail travailler travaille utiliser utilise nouveau
+    nouvelle nouveaux nouvelles faire fournir fournit offrir offre propose proposer aider aide
+    soutien soutenir site sites zone zones region regional regionale local locale locaux
+    annee annees an ans jour jours equipe equipes client clients marche marches monde
+    international internationale grand grande grands grandes petit petite petits petites
+    premier premiere million millions dollar dollars euro euros
+    controle systeme systemes qualite gestion technologie technologies developpement procede
+    """
+)
 _ENGLISH_ONLY = ENGLISH_STOP_WORDS_KEPT - FRENCH_STOP_WORDS
 _FRENCH_ONLY = FRENCH_STOP_WORDS - ENGLISH_STOP_WORDS_KEPT
 _CACHE_LIMIT = 500_000
@@ -96,6 +119,14 @@ class _Normaliser(dict):
 
 
 _NORMALISERS = {"en": _Normaliser("en"), "fr": _Normaliser("fr")}
+
+
+def _generic_stems() -> frozenset[str]:
+    stemmers = [snowballstemmer.stemmer(name) for name in ("english", "french")]
+    return frozenset(fold(s.stemWord(w)) for s in stemmers for w in GENERIC_WORDS) | GENERIC_WORDS
+
+
+GENERIC_STEMS = _generic_stems()
 
 
 def guess_lang(text: str, default: str | None = "en") -> str:

@@ -13,6 +13,7 @@ from matchmaker.extensions import db
 from matchmaker.matching import ENGINE_VERSION, Index, OrgDoc, Query, build_index
 from matchmaker.models import Inquiry, Match, Organization
 from matchmaker.services import directory
+from matchmaker.taxonomy import INVESTOR_TYPES
 
 EXTENSION_KEY = "matchmaker.index"
 TOP_MATCHES = 10
@@ -94,8 +95,9 @@ def rank_inquiry(inquiry: Inquiry, top: int = TOP_MATCHES) -> list[Match]:
     current = index_cache().get()
     if current.index is None:
         return []
-    query = Query(inquiry.interests, sectors=tuple(inquiry.sectors),
-                  offers=tuple(inquiry.offers), lang=inquiry.lang)  # fmt: skip
+    kind = inquiry.investor_type if inquiry.investor_type in INVESTOR_TYPES else None
+    query = Query(inquiry.interests, sectors=tuple(inquiry.sectors), offers=tuple(inquiry.offers),
+                  lang=inquiry.lang, investor_kind=kind)  # fmt: skip
     ranked = current.index.rank(query, top=top)
     # Re-check in the database: an organization deactivated since the fit is never proposed.
     active = directory.active_query().where(Organization.slug.in_([r.slug for r in ranked]))
