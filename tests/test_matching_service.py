@@ -40,7 +40,8 @@ def ranked_slugs(text: str = CDMO, **fields) -> list[str]:
 def test_rank_inquiry_builds_match_rows_best_first(app):
     with app.app_context():
         matches = ranking.rank_inquiry(new_inquiry(interests=CDMO, sectors=("life-sciences",)))
-        assert [m.rank for m in matches] == list(range(1, 11))
+        assert 3 <= len(matches) <= 10, "the list stops where quality collapses, at 3 or more"
+        assert [m.rank for m in matches] == list(range(1, len(matches) + 1))
         assert all(a.score >= b.score for a, b in zip(matches, matches[1:], strict=False))
         first = matches[0]
         assert first.organization.active and "life-sciences" in first.organization.sectors

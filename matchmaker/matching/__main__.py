@@ -18,6 +18,8 @@ from matchmaker.matching.evaluate import (
 from matchmaker.matching.explain import Ranked, nothing_strong
 from matchmaker.matching.index import Query, build_index, load_orgs_csv
 
+SHIPPED_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "organizations.csv"
+
 
 class InputError(Exception):
     """An input file is missing or malformed."""
@@ -119,7 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = commands.add_parser("evaluate", help="metrics on labelled queries vs the baseline")
     check.set_defaults(run=evaluate_command)
     for command in (rank, check):
-        command.add_argument("--orgs", type=Path, required=True, help="directory CSV")
+        command.add_argument(
+            "--orgs", type=Path, default=SHIPPED_DIRECTORY,
+            help="directory CSV (default: the shipped matchmaker/data/organizations.csv)",
+        )  # fmt: skip
         command.add_argument(
             "--queries", type=Path, nargs="+", required=True, help="queries JSONL (one or more)"
         )

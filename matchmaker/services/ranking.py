@@ -74,11 +74,13 @@ def _doc(org: Organization) -> OrgDoc:
         kind=org.kind,
         sectors=tuple(org.sectors),
         offers=tuple(org.offers),
-        description=org.description_in("en"),
-        keywords=tuple(org.keywords_in("en")),
+        description=org.description,
+        keywords=tuple(org.keywords),
         city=org.city,
         province=org.province,
-        lang=org.description_lang("en"),
+        lang="en",
+        description_fr=org.description_fr,
+        keywords_fr=tuple(org.keywords_fr),
     )
 
 
