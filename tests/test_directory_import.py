@@ -28,9 +28,9 @@ def row(slug: str = "acme-bio", **fields: str) -> dict[str, str]:
     return values | fields
 
 
-def write_csv(path, rows, encoding="utf-8") -> str:
+def write_csv(path, rows, encoding="utf-8", columns=directory.COLUMNS) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=directory.COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     path.write_bytes(out.getvalue().encode(encoding))
@@ -163,3 +163,65 @@ def test_seed_loads_the_shipped_directory_once(app, runner):
     assert "already holds organizations; nothing to seed" in second.output
     assert len(organizations(app)) == SHIPPED
     assert version(app) == 1
+
+
+LEGACY = ("slug", "name", "kind", "sectors", "city", "province", "website", "founded", "size",
+          "lang", "description", "offers", "keywords")  # fmt: skip
+
+
+def legacy_row(slug: str = "acme-bio", **fields: str) -> dict[str, str]:
+    """A row of the format before the French columns: one description in its `lang`."""
+    values = {name: row(slug)[name] for name in LEGACY if name != "lang"} | {"lang": "en"}
+    return values | fields
+
+
+def test_a_legacy_file_with_lang_puts_each_text_in_its_language(app, runner, tmp_path):
+    assert set(directory.rules.LEGACY_COLUMNS) == set(LEGACY)
+    french = legacy_row("fr-bio", lang="fr", description="Vecteurs viraux.", keywords="AAV")
+    path = write_csv(tmp_path / "old.csv", [legacy_row(), french], columns=LEGACY)
+    result = runner.invoke(args=["directory", "import", path])
+    assert result.exit_code == 0, result.output
+    orgs = organizations(app)
+    assert (orgs["acme-bio"].description, orgs["acme-bio"].description_fr) == (
+        row()["description"], "")
+    assert (orgs["fr-bio"].description, orgs["fr-bio"].description_fr) == ("", "Vecteurs viraux.")
+    assert (orgs["fr-bio"].keywords, orgs["fr-bio"].keywords_fr) == ((), ("AAV",))
+
+
+def test_a_legacy_file_leaves_the_other_language_and_the_source_as_they_are(app, runner, tmp_path):
+    runner.invoke(args=["directory", "import", write_csv(tmp_path / "new.csv", [row()])])
+    old = legacy_row(lang="fr", description="Nouveau texte.", keywords="AAV")
+    result = runner.invoke(args=["directory", "import", write_csv(tmp_path / "old.csv", [old],
+                                                                   columns=LEGACY)])  # fmt: skip
+    assert "0 to add, 1 to change, 0 unchanged" in result.output
+    org = organizations(app)["acme-bio"]
+    assert (org.description, org.description_fr) == (row()["description"], "Nouveau texte.")
+    assert org.source == row()["source"] and org.keywords == ("AAV", "lentivirus")
+
+
+def test_a_legacy_row_needs_a_known_lang(app, runner, tmp_path):
+    rows = [legacy_row(lang=""), legacy_row("b", lang="de")]
+    result = runner.invoke(args=["directory", "import", write_csv(tmp_path / "old.csv", rows,
+                                                                   columns=LEGACY)])  # fmt: skip
+    assert result.exit_code != 0
+    assert "line 2 (acme-bio): lang: Required." in result.output
+    assert "line 3 (b): lang: “de” is not one of: en, fr." in result.output
+
+
+def test_an_export_imports_back_with_both_languages_and_the_source(app, runner, tmp_path):
+    runner.invoke(args=["directory", "import", write_csv(tmp_path / "a.csv", [row()])])
+    out = tmp_path / "export.csv"
+    assert runner.invoke(args=["directory", "export", str(out)]).exit_code == 0
+    exported = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert list(exported[0])[: len(directory.COLUMNS)] == list(directory.COLUMNS)
+    assert {name: exported[0][name] for name in ("description_fr", "keywords_fr", "source")} == {
+        "description_fr": row()["description_fr"], "keywords_fr": "AAV;lentivirus",
+        "source": row()["source"]}  # fmt: skip
+    result = runner.invoke(args=["directory", "import", str(out)])
+    assert "0 to add, 0 to change, 1 unchanged" in result.output
+
+
+def test_a_source_must_be_a_web_address(app, runner, tmp_path):
+    path = write_csv(tmp_path / "s.csv", [row(source="javascript:alert(1)")])
+    result = runner.invoke(args=["directory", "import", path])
+    assert "line 2 (acme-bio): source: Must start with http:// or https://." in result.output
