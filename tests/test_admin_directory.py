@@ -589,3 +589,21 @@ def test_the_cli_import_still_works_and_bumps_the_version(app, runner, tmp_path)
     result = runner.invoke(args=["directory", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "1 to add" in result.output and version(app) == 1
+
+
+def test_admins_edit_the_french_profile_and_the_source(app, admin_client):
+    add_org(app)
+    edit = "/staff/admin/organizations/acme-bio/edit"
+    page = admin_client.get(edit).text
+    french_box = page.split('name="description_fr"', 1)[1].split("</textarea>")[0]
+    assert row()["description_fr"] in french_box
+    assert 'name="keywords_fr"' in page and 'value="AAV; lentivirus"' in page
+    data = form_data(description_fr="Vecteurs AAV pour essais cliniques.",
+                     keywords_fr="vecteurs; BPF", source="https://acme.example/fr")  # fmt: skip
+    assert admin_client.post(edit, data=data).status_code == 302
+    org = orgs(app)["acme-bio"]
+    assert org.description_fr == "Vecteurs AAV pour essais cliniques."
+    assert org.keywords_fr == ("BPF", "vecteurs") and org.source == "https://acme.example/fr"
+    assert org.description == row()["description"] and version(app) == 2
+    html = admin_client.post(edit, data=form_data(source="acme.example")).text
+    assert "Must start with http:// or https://." in field_error(html, "source")

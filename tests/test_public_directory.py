@@ -3,7 +3,11 @@
 import re
 
 import pytest
+import sqlalchemy as sa
+from markupsafe import escape
 
+from matchmaker.extensions import db
+from matchmaker.models import Organization
 from tests.factories import PUBLIC_PAGES, SHIPPED
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -91,3 +95,37 @@ def test_a_page_number_out_of_any_range_shows_an_empty_page_not_an_error(client)
     response = client.get("/organizations?page=99999999999999999999")
     assert response.status_code == 200
     assert card_names(response.text) == []
+
+
+def test_each_reader_sees_the_profile_in_their_language_else_the_other(app, client):
+    with app.app_context():
+        org = db.session.scalar(sa.select(Organization).where(Organization.slug == "aerospacelab"))
+        english, french = org.description, org.description_fr
+        org.keywords_fr = ("petits satellites",)
+        db.session.commit()
+    page = "/organizations/aerospacelab"
+    in_french = client.get(page, headers={"Accept-Language": "fr"}).text
+    assert f'<p class="description" lang="fr">{escape(french)}</p>' in in_french
+    assert "petits satellites" in in_french and "small satellites" not in in_french
+    in_english = client.get(page, headers={"Accept-Language": "en"}).text
+    assert f'<p class="description" lang="en">{escape(english)}</p>' in in_english
+    with app.app_context():
+        org = db.session.scalar(sa.select(Organization).where(Organization.slug == "aerospacelab"))
+        org.description_fr, org.keywords_fr = "", ()
+        db.session.commit()
+    fallback = client.get(page, headers={"Accept-Language": "fr"}).text
+    assert f'<p class="description" lang="en">{escape(english)}</p>' in fallback
+    assert "small satellites" in fallback
+
+
+def test_the_search_finds_words_of_either_language(client):
+    french_only = "renseignement géospatial"
+    names = card_names(client.get(f"/organizations?q={french_only}").text)
+    assert "Aerospacelab" in names
+    listed = client.get("/organizations?q=satellite", headers={"Accept-Language": "fr"}).text
+    assert 'lang="fr">Constructeur de satellites' in listed
+
+
+def test_the_profile_names_its_source(client):
+    html = client.get("/organizations/aerospacelab").text
+    assert "Source of this profile" in html and 'href="https://www.aerospacelab.com"' in html
