@@ -226,6 +226,14 @@ def test_organization_list_and_detail(client, reader, seeded):
     assert client.get("/api/v1/organizations/no-such-org", headers=reader).status_code == 404
 
 
+def test_an_organization_carries_both_languages_and_its_source(client, reader, seeded):
+    org = client.get("/api/v1/organizations/aerospacelab", headers=reader).json
+    assert org["description"].startswith("Satellite manufacturer")
+    assert org["description_fr"].startswith("Constructeur de satellites")
+    assert "small satellites" in org["keywords"] and "petits satellites" in org["keywords_fr"]
+    assert org["source"] == "https://www.aerospacelab.com" and "lang" not in org
+
+
 def test_the_openapi_document_is_served_without_a_token(client):
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.")
