@@ -62,7 +62,8 @@ def test_an_investor_goes_from_the_home_page_to_ranked_matches_in_english_on_a_d
     code = page.locator(".reference-code").inner_text()
     assert re.fullmatch(r"WM-[A-Z2-9]{6}", code)
     matches = page.locator("ol.matches > li")
-    assert matches.count() == 10
+    shown = matches.count()
+    assert 3 <= shown <= 10, "the list stops where quality drops, at three or more"
     assert "Why it matches" in matches.first.inner_text()
     assert "viral vectors" in matches.first.inner_text()
     assert page.get_by_role("heading", name="What happens next").is_visible()
@@ -71,7 +72,7 @@ def test_an_investor_goes_from_the_home_page_to_ranked_matches_in_english_on_a_d
 
     with app.app_context():
         inquiry = db.session.scalars(sa.select(Inquiry).filter_by(code=code)).one()
-        assert inquiry.lang == "en" and inquiry.country == "JP" and len(inquiry.matches) == 10
+        assert inquiry.lang == "en" and inquiry.country == "JP" and len(inquiry.matches) == shown
         recipients = db.session.scalars(
             sa.select(OutboxMessage.recipient).filter_by(inquiry_id=inquiry.id)
         ).all()
