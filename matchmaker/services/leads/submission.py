@@ -75,6 +75,8 @@ def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str)
         consent_at=utcnow(),
         consent_version=PRIVACY_NOTICE_VERSION,
     )
+    # Ranked before the first write: on SQLite the write lock is then held for the inserts only.
+    _attach_matches(inquiry)
     try:
         # Not in a savepoint: on SQLite, a savepoint opening the transaction commits it on release.
         db.session.add(inquiry)
@@ -87,7 +89,6 @@ def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str)
         if existing is None:
             raise _RandomKeyClash from error
         return existing
-    _attach_matches(inquiry)
     db.session.add(
         Activity(
             inquiry_id=inquiry.id,
@@ -101,7 +102,7 @@ def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str)
 
 
 def _attach_matches(inquiry: Inquiry) -> None:
-    """Rank the inquiry in a savepoint; on failure keep it, flagged for re-ranking."""
+    """Rank the inquiry (reads only) in a savepoint; on failure keep it, flagged for re-ranking."""
     try:
         with db.session.begin_nested():
             inquiry.matches = rank_inquiry(inquiry)
