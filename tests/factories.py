@@ -22,7 +22,7 @@ from matchmaker.models import (
     has_tag,
     utcnow,
 )
-from tests.conftest import new_inquiry
+from tests.helpers import new_inquiry
 
 
 def organization(slug: str) -> Organization:

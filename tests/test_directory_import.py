@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.models import Organization
 from matchmaker.services import directory
+from tests.helpers import BOTH_DATABASES
 
-BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 HEADER = ",".join(directory.COLUMNS)
 
 
