@@ -19,7 +19,7 @@ serve: install-prod translations
 	$(FLASK) db upgrade
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py 'matchmaker:create_app()'
 
-test: install-dev translations
+test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-dev

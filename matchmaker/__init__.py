@@ -17,13 +17,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from matchmaker import cli, database, errors, health, i18n, labels, security, templating
+    from matchmaker import cli, database, errors, health, i18n, labels, security, staff, templating
     from matchmaker.api import bp as api_bp
     from matchmaker.config import load_config
     from matchmaker.extensions import csrf, limiter, login_manager
     from matchmaker.public.views import bp as public_bp
     from matchmaker.services import outbox
-    from matchmaker.staff import bp as staff_bp
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     load_config(app, config)
@@ -38,7 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     outbox.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(health.bp)
-    app.register_blueprint(staff_bp, url_prefix="/staff")
+    staff.init_app(app, url_prefix="/staff", admin_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     errors.init_app(app)
     cli.init_app(app)

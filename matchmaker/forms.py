@@ -3,8 +3,10 @@
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import DateField, PasswordField
+from wtforms.validators import ValidationError
 
 # Invisible control characters pasted with text (tabs and line breaks are kept); PostgreSQL
 # refuses NUL in text.
@@ -25,3 +27,9 @@ class BaseForm(FlaskForm):
                 declared = unbound_field.kwargs.get("filters", ())
                 options["filters"] = (clean_text, *declared)
             return unbound_field.bind(form=form, **options)
+
+
+def plausible_date(form: FlaskForm, field: DateField) -> None:
+    """A date field's validator: a year a person means (2000-2999), not a typo."""
+    if field.data and not 2000 <= field.data.year <= 2999:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2999."))

@@ -1,33 +1,52 @@
-"""Shared fixtures: an app on a fresh database (SQLite, or PostgreSQL when configured), and a
-live server with a headless Chromium for the browser tests."""
+"""Shared fixtures: an app on a fresh database (SQLite, or PostgreSQL when configured), staff
+accounts, a real SMTP server; the postgres marker, and the compiled translations a run needs.
+The browser tests' fixtures are in tests/browser/conftest.py, helpers in tests/helpers.py."""
 
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from matchmaker import create_app
 from matchmaker.extensions import db
-from matchmaker.models import Inquiry, User, utcnow
-from matchmaker.services import accounts, directory
+from matchmaker.models import User
+from matchmaker.services import accounts
+from tests.helpers import PASSWORD, load_shipped_directory, login, skip_unless_available
 from tests.smtp import SMTPServer
 
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "matchmaker" / "translations"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the message catalogs that are missing or older than their .po (what
+    `make translations` does), so that a bare `pytest` shows the French pages too."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs on PostgreSQL `postgres`, so `pytest -m postgres` selects them:
+    those parametrized with database_url="postgresql" and those using postgres_database."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        if on_postgres or "postgres_database" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+
+
 POSTGRES_URL_VARIABLE = "MATCHMAKER_TEST_DATABASE_URL"
-
-
-def skip_unless_available(available: bool, reason: str) -> None:
-    """Skip a test whose real service is missing here; in CI (which provides them all) fail."""
-    if available:
-        return
-    if os.environ.get("MATCHMAKER_TEST_REQUIRE_SERVICES"):
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
 
 
 def postgres_url() -> str:
@@ -108,14 +127,8 @@ def runner(app: Flask) -> FlaskCliRunner:
 def seeded(app: Flask) -> Flask:
     """The app with the shipped directory loaded."""
     with app.app_context():
-        directory.apply_import(
-            directory.plan_import(directory.parse_csv(directory.shipped_directory()))
-        )
-        db.session.commit()
+        load_shipped_directory()
     return app
-
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
@@ -135,11 +148,6 @@ def make_user(app: Flask):
     return make
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD):
-    """Sign in through the real form; returns the response (not followed)."""
-    return client.post("/staff/login", data={"email": email, "password": password})
-
-
 @pytest.fixture
 def staff_client(client: FlaskClient, make_user) -> FlaskClient:
     """A client signed in as a staff member (staff@agency.be)."""
@@ -152,24 +160,6 @@ def admin_client(client: FlaskClient, make_user) -> FlaskClient:
     """A client signed in as an admin (admin@agency.be)."""
     login(client, make_user("admin@agency.be", role="admin").email)
     return client
-
-
-def new_inquiry(**fields) -> Inquiry:
-    """An unsaved inquiry with plausible answers; fields override them."""
-    values = {
-        "name": "Aiko Tanaka",
-        "email": "aiko@example.jp",
-        "organization": "Sakura Bio Partners",
-        "country": "JP",
-        "investor_type": "investment-fund",
-        "sectors": ("life-sciences",),
-        "offers": ("equity-investment",),
-        "interests": "Cell and gene therapy manufacturing capacity in Europe.",
-        "lang": "en",
-        "consent_at": utcnow(),
-        "consent_version": "2026-01",
-    }
-    return Inquiry(**(values | fields))
 
 
 @pytest.fixture
@@ -186,101 +176,3 @@ def mail_app(app: Flask, smtp_server: SMTPServer) -> Flask:
     """The app sending mail to smtp_server; deliveries only when a test runs the relay."""
     app.config.update(smtp_server.config, OUTBOX_SEND_AFTER_COMMIT=False)
     return app
-
-
-# Browser tests ------------------------------------------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 812}
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs) -> None:
-        """No access log: a failing test shows its own output, not every asset request."""
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
-    """The app with CSRF on and the shipped directory, on a file SQLite database, served by a
-    real server thread on a free port: (app, base URL). One per test module."""
-    skip_unless_available(os.path.exists(CHROMIUM), f"the browser tests need {CHROMIUM}")
-    database = tmp_path_factory.mktemp("browser") / "matchmaker.sqlite3"
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True,
-         "INQUIRY_RATE_LIMIT": "100 per minute"}
-    )  # fmt: skip
-    with app.app_context():
-        db.create_all()
-        directory.apply_import(
-            directory.plan_import(directory.parse_csv(directory.shipped_directory()))
-        )
-        db.session.commit()
-    http = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(viewport, lang) → a page in a fresh context with that Accept-Language."""
-    contexts = []
-
-    def open_(viewport: dict, lang: str):
-        context = browser.new_context(
-            viewport=viewport, locale="fr-BE" if lang == "fr" else "en-GB"
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_
-    for context in contexts:
-        context.close()
-
-
-def screenshot(page, name: str) -> None:
-    """A full-page screenshot in test-artifacts/, to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def assert_accessible(page, what: str) -> None:
-    """axe-core (bundled by axe-playwright-python, injected from disk) finds nothing serious."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    grave = [v for v in violations if v["impact"] in ("serious", "critical")]
-    details = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in grave
-    ]
-    assert not grave, f"{what}: " + "; ".join(details)
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

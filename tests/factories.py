@@ -26,7 +26,7 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.services import directory
-from tests.conftest import new_inquiry
+from tests.helpers import new_inquiry
 
 # How many organizations the shipped directory holds, and its pages of 20 (public), 25 (staff).
 SHIPPED = len(list(csv.DictReader(io.StringIO(directory.shipped_directory().decode("utf-8-sig")))))

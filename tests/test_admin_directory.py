@@ -13,11 +13,10 @@ from werkzeug.test import EnvironBuilder
 from matchmaker.extensions import db
 from matchmaker.models import DirectoryUpload, Organization
 from matchmaker.services import accounts, directory
-from tests.conftest import login
 from tests.factories import SHIPPED, STAFF_PAGES
+from tests.helpers import BOTH_DATABASES, login
 from tests.test_directory_import import row
 
-BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 LIST = "/staff/admin/organizations"
 IMPORT = "/staff/admin/organizations/import"
 EXPORT = "/staff/admin/organizations/export.csv"

@@ -10,7 +10,7 @@ from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, POSTGRES_ONLY, login
 
 USERS = "/staff/admin/users"
 
@@ -261,7 +261,7 @@ def test_the_users_page_is_translated(admin_client):
     assert "Ajouter un utilisateur" in html and "Administrateur" in html
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@POSTGRES_ONLY
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(database_url, make_user):
     """Each transaction locks the active admins' rows: the second waits, then sees the first."""
     make_user("a1@agency.be", role="admin")

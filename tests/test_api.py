@@ -12,8 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Activity, ApiToken, Inquiry, Status, User
 from matchmaker.services import api_tokens
 from tests import factories
-from tests.conftest import login
-from tests.test_staff_leads import counted_statements
+from tests.helpers import counted_statements, login
 
 
 def issue_token(app, user_email: str, scope: str = "read") -> str:

@@ -52,3 +52,16 @@ def test_unknown_page_gets_a_plain_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "could not find that page" in response.get_data(as_text=True)
+
+
+def test_admin_pages_are_staff_pages_under_the_admin_prefix(app, client, staff_client):
+    """create_app sets /staff and /admin; the admin pages stay nested in the staff blueprint:
+    their endpoints are staff.admin.*, and its sign-in check runs before their admin check."""
+    admin_rules = [rule for rule in app.url_map.iter_rules() if "admin" in rule.endpoint]
+    assert len(admin_rules) > 10
+    for rule in admin_rules:
+        assert rule.endpoint.startswith("staff.admin.") and rule.rule.startswith("/staff/admin/")
+    anonymous = app.test_client().get("/staff/admin/users")
+    assert anonymous.status_code == 302
+    assert anonymous.headers["Location"] == "/staff/login?next=/staff/admin/users"
+    assert staff_client.get("/staff/admin/users").status_code == 403

@@ -10,8 +10,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Organization
 from matchmaker.services import directory
 from tests.factories import SHIPPED
+from tests.helpers import BOTH_DATABASES
 
-BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 HEADER = ",".join(directory.COLUMNS)
 
 

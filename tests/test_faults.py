@@ -13,7 +13,6 @@ import threading
 import time
 from contextlib import closing, suppress
 
-import pytest
 import sqlalchemy as sa
 
 from matchmaker import create_app
@@ -21,8 +20,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization
 from matchmaker.services import directory
 from tests.factories import SHIPPED
+from tests.helpers import POSTGRES_ONLY, answers, submission_key
 from tests.live import ROOT, SECRET_KEY, free_port, prepare_database
-from tests.test_inquiry import answers, submission_key
 
 RETRY_MESSAGE = "We could not save your inquiry just now"
 
@@ -99,7 +98,7 @@ class TcpProxy:
                 end.close()
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@POSTGRES_ONLY
 def test_unreachable_database_gives_a_retryable_error_then_recovers(database_url):
     prepare_database(database_url)
     target = sa.engine.make_url(database_url)
@@ -132,7 +131,7 @@ def big_directory_csv(rows: int) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@POSTGRES_ONLY
 def test_killed_import_applies_nothing(database_url, tmp_path):
     """The import writes its rows, then waits for the directory version row, which this test
     holds locked; the import is killed right there, in the middle of its transaction."""

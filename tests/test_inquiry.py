@@ -13,14 +13,17 @@ from matchmaker.models import Activity, Inquiry, Match, OutboxMessage
 from matchmaker.services import directory, ranking
 from matchmaker.services.leads import submission
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
-from tests.conftest import new_inquiry
+from tests.helpers import (
+    BOTH_DATABASES,
+    INTERESTS,
+    answers,
+    new_inquiry,
+    submission_key,
+    submit,
+    text,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-INTERESTS = (
-    "We are looking for a CDMO in Europe for GMP manufacturing of viral vectors for our "
-    "cell and gene therapy programmes, and are open to investing in a manufacturing partner."
-)
 
 
 def ranked(app) -> int:
@@ -32,38 +35,6 @@ def ranked(app) -> int:
         )  # fmt: skip
         return len(ranking.rank_inquiry(inquiry))
 
-
-def answers(**changes) -> dict:
-    """A complete, valid inquiry as the browser posts it; changes override fields."""
-    data = {
-        "name": "Aiko Tanaka",
-        "email": "aiko@example.jp",
-        "organization": "Sakura Bio Partners",
-        "role": "Investment director",
-        "country": "JP",
-        "website": "www.sakura-bio.example",
-        "phone": "+81 3 1234 5678",
-        "investor_type": "investment-fund",
-        "sectors": ["life-sciences"],
-        "offers": ["contract-manufacturing", "equity-investment"],
-        "interests": INTERESTS,
-        "budget": "5m-20m",
-        "horizon": "3-12-months",
-        "consent": "y",
-        "share_consent": "y",
-    }
-    data.update(changes)
-    return {name: value for name, value in data.items() if value is not None}
-
-
-def submission_key(client, lang: str = "en") -> str:
-    page = client.get("/inquiry", headers={"Accept-Language": lang}).get_data(as_text=True)
-    return re.search(r'name="submission_key" type="hidden" value="([^"]+)"', page).group(1)
-
-
-def submit(client, lang: str = "en", **changes):
-    data = answers(submission_key=submission_key(client, lang), **changes)
-    return client.post("/inquiry", data=data, headers={"Accept-Language": lang})
 
 
 def count(app, model) -> int:
@@ -85,12 +56,6 @@ def saved(app) -> dict[str, int]:
     rows = counts(app)
     del rows["Activity"]
     return rows
-
-
-def text(response) -> str:
-    """The page's visible text, tags stripped and whitespace collapsed."""
-    page = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(htmllib.unescape(page).split())
 
 
 def field_error(response, field: str) -> str:
@@ -128,7 +93,7 @@ def test_form_asks_everything_in_the_visitors_language(client, lang, expected):
     assert '<label for="interests">' in html and '<label for="consent">' in html
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_valid_submission_writes_the_inquiry_its_matches_trail_and_mail(app, client):
     response = submit(client)
     assert response.status_code == 303
@@ -288,7 +253,7 @@ def test_the_hidden_field_is_out_of_sight_and_of_the_tab_order(client):
     assert 'autocomplete="off"' in honeypot
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_double_submit_makes_one_inquiry_and_shows_it_again(app, client):
     data = answers(submission_key=submission_key(client))
     first = client.post("/inquiry", data=data)
@@ -301,7 +266,7 @@ def test_double_submit_makes_one_inquiry_and_shows_it_again(app, client):
     assert count(app, Inquiry) == 2
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_a_taken_random_code_is_drawn_again(app, client, monkeypatch):
     first = client.get(submit(client).headers["Location"]).get_data(as_text=True)
     taken = re.search(r"WM-[A-Z2-9]{6}", first).group(0)
@@ -313,7 +278,7 @@ def test_a_taken_random_code_is_drawn_again(app, client, monkeypatch):
     assert re.search(r"WM-[A-Z2-9]{6}", second).group(0) != taken
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_ranking_failure_saves_the_inquiry_for_reranking(app, client, monkeypatch, runner):
     def broken(inquiry, top=10):
         raise RuntimeError("index unavailable")
@@ -335,7 +300,7 @@ def test_ranking_failure_saves_the_inquiry_for_reranking(app, client, monkeypatc
     assert "Why it matches" in text(client.get(result.request.path))
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_mail_failure_still_saves_the_inquiry_and_its_matches(app, client, monkeypatch):
     def broken(inquiry, assignee):
         raise RuntimeError("template missing")
@@ -348,7 +313,7 @@ def test_mail_failure_still_saves_the_inquiry_and_its_matches(app, client, monke
         assert {"submitted", "notification_failed"} <= kinds
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_mail_failure_keeps_the_lead_assigned(app, client, monkeypatch, make_user):
     make_user("bio@agency.be", sectors=("life-sciences",))
 
@@ -387,7 +352,7 @@ def test_privacy_notice_is_a_page_with_its_version(client):
     assert f'href="/privacy">Read the privacy notice (version {PRIVACY_NOTICE_VERSION})' in form
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_two_requests_racing_with_one_key_make_one_inquiry(app, client, monkeypatch):
     data = answers(submission_key=submission_key(client))
     first = client.post("/inquiry", data=data).headers["Location"]
@@ -410,7 +375,7 @@ def _found_only_after_the_first_look():
     return lookup
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_invisible_control_characters_pasted_in_answers_are_dropped_not_a_crash(app, client):
     response = submit(
         client, name="Aiko\x00 Tanaka", role="Director\x1b", interests=INTERESTS + "\x00"

@@ -10,7 +10,7 @@ from flask import Flask
 from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, OutboxMessage
-from tests.test_inquiry import answers
+from tests.helpers import answers
 
 
 @pytest.fixture

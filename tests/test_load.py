@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import skip_unless_available
+from tests.helpers import BOTH_DATABASES, skip_unless_available
 from tests.live import gunicorn, prepare_database, submit_inquiry
 
 SUBMISSIONS = 200
@@ -28,7 +28,7 @@ def submit_all(base: str, count: int, parallel: int) -> list[tuple[int, str]]:
         return list(pool.map(lambda number: submit_inquiry(base, number), range(count)))
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_200_concurrent_submissions_make_200_inquiries(database_url):
     prepare_database(database_url)
     no_limit = {"MATCHMAKER_RATELIMIT_ENABLED": "false"}

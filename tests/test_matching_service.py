@@ -9,8 +9,8 @@ from matchmaker.extensions import db
 from matchmaker.matching import ENGINE_VERSION
 from matchmaker.models import Organization
 from matchmaker.services import directory, ranking
-from tests.conftest import new_inquiry
 from tests.factories import SHIPPED
+from tests.helpers import new_inquiry
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -8,8 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization, has_tag
-
-BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+from tests.helpers import BOTH_DATABASES
 
 
 def make_inquiry(**fields) -> Inquiry:

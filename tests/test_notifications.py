@@ -9,8 +9,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Match, Organization, OutboxMessage
 from matchmaker.services import mail, outbox, routing
 from matchmaker.services.leads.detail import top_matches
-from tests.conftest import new_inquiry
-from tests.test_inquiry import submit
+from tests.helpers import new_inquiry, submit
 
 BASE_URL = "https://matchmaker.example.be"
 

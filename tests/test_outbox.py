@@ -17,10 +17,9 @@ from matchmaker.extensions import db
 from matchmaker.models import Activity, OutboxMessage, utcnow
 from matchmaker.services import outbox
 from matchmaker.services.outbox import relay as outbox_relay
-from tests.conftest import new_inquiry
+from tests.helpers import BOTH_DATABASES, new_inquiry
 from tests.smtp import SMTPServer
 
-BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -12,6 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, User, utcnow
 from matchmaker.services import privacy
 from tests import factories
+from tests.helpers import BOTH_DATABASES
 
 ADDRESS = "aiko.tanaka@sakura-bio.example"
 
@@ -111,7 +112,7 @@ def test_export_has_everything_about_the_address_and_is_audited(app, admin_clien
     assert "Export" in log and held["first"] in log
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_erasure_leaves_no_trace_of_the_address_in_any_table(app, admin_client, held):
     assert len(traces(app, ADDRESS)) > 5
     response = admin_client.post(

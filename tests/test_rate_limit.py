@@ -11,8 +11,7 @@ from flask import Flask
 from matchmaker import create_app
 from matchmaker.extensions import db, limiter
 from matchmaker.models import Inquiry
-from tests.conftest import skip_unless_available
-from tests.test_inquiry import submit, text
+from tests.helpers import skip_unless_available, submit, text
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -1,12 +1,11 @@
 """Lead routing: the covering team, country specialists, round-robin, the default inbox."""
 
-import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, User, utcnow
 from matchmaker.services import routing
-from tests.conftest import new_inquiry
+from tests.helpers import BOTH_DATABASES, new_inquiry
 
 
 def route(**fields) -> tuple[Inquiry, User | None]:
@@ -24,7 +23,7 @@ def trail(inquiry: Inquiry) -> list[tuple[str, dict]]:
     return [(activity.kind, activity.detail) for activity in activities]
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_lead_goes_to_the_staff_member_covering_its_sector(app, make_user):
     make_user("energy@agency.be", name="Eva", sectors=("energy",))
     bio = make_user("bio@agency.be", name="Bruno", sectors=("life-sciences", "agrifood"))
@@ -55,7 +54,7 @@ def test_lead_without_sectors_stays_unassigned(app, make_user):
         assert assignee is None
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 def test_team_takes_leads_in_turn(app, make_user):
     for email in ("a@agency.be", "b@agency.be", "c@agency.be"):
         make_user(email, sectors=("digital",))

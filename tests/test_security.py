@@ -4,6 +4,7 @@ import pytest
 
 from matchmaker import create_app
 from matchmaker.security import CONTENT_SECURITY_POLICY
+from tests.helpers import BOTH_DATABASES
 
 
 @pytest.mark.parametrize("path", ["/", "/organizations", "/staff/login", "/healthz", "/nope"])
@@ -64,7 +65,7 @@ def test_untrusted_host_is_refused(database_url):
     assert ok.status_code == 200
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+@BOTH_DATABASES
 @pytest.mark.parametrize(
     ("url", "json"),
     [

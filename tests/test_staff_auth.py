@@ -9,7 +9,8 @@ from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts
 from matchmaker.staff import LAST_SEEN
-from tests.conftest import PASSWORD, login
+from tests.helpers import PASSWORD, login
+from tests.live import Visitor, gunicorn, hidden_value, prepare_database
 
 WRONG = "The email or password is not right"
 
@@ -75,13 +76,28 @@ def test_lock_expires(app, client, make_user):
     assert login(client, "staff@agency.be").headers["Location"] == "/staff/"
 
 
-def test_failure_counter_is_shared_by_separate_workers(app, make_user):
-    """Two clients stand for two workers: the count lives in the database, not in a process."""
-    make_user()
-    first, second = app.test_client(), app.test_client()
-    for attempt in range(accounts.MAX_FAILED_LOGINS):
-        login(first if attempt % 2 else second, "staff@agency.be", "wrong password!")
-    assert user_row(app, "staff@agency.be").locked_until is not None
+def test_failure_counter_is_shared_by_separate_workers(tmp_path):
+    """Two servers of one worker each, on one database, take turns answering the wrong
+    password: neither sees five failures by itself, so a count kept in a process never locks."""
+    url = f"sqlite:///{tmp_path / 'workers.sqlite3'}"
+    prepare_database(url)
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    with app.app_context():
+        accounts.create_user("staff@agency.be", "", PASSWORD, "staff")
+        db.session.commit()
+    with gunicorn(url, workers=1) as first, gunicorn(url, workers=1) as second:
+        for attempt in range(accounts.MAX_FAILED_LOGINS):
+            visitor = Visitor(second if attempt % 2 else first)
+            page = visitor.get("/staff/login")[2]
+            status, _, answer = visitor.post(
+                "/staff/login",
+                {"csrf_token": hidden_value(page, "csrf_token"), "email": "staff@agency.be",
+                 "password": "wrong password!"},
+            )  # fmt: skip
+            assert status == 200 and WRONG in answer
+        assert user_row(app, "staff@agency.be").locked_until is not None
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_sign_out_ends_the_session_on_the_server(app, client, make_user):

@@ -4,7 +4,6 @@ the number of SQL statements, and what the lead page shows and records."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -15,10 +14,9 @@ from matchmaker.models import Activity, Inquiry, Match, User, utcnow
 from matchmaker.services import accounts
 from matchmaker.services.leads import listing
 from tests import factories
-from tests.conftest import login
+from tests.helpers import BOTH_DATABASES, counted_statements, login
 
 NOW = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
-BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def user_id(app, email: str) -> int:
@@ -29,23 +27,6 @@ def user_id(app, email: str) -> int:
 def codes_in(html: str) -> list[str]:
     """The lead codes in the lead table, top to bottom."""
     return re.findall(r'<span class="code">(WM-[A-Z0-9]{6})</span>', html)
-
-
-@contextmanager
-def counted_statements(app):
-    """Count the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.fixture

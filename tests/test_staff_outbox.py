@@ -9,7 +9,7 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.models import Activity, OutboxMessage, User, utcnow
 from matchmaker.services import outbox, routing
-from tests.conftest import new_inquiry
+from tests.helpers import new_inquiry
 
 
 def text(response) -> str:

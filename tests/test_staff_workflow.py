@@ -14,10 +14,9 @@ from matchmaker.models import Activity, Inquiry, Match, Organization, OutboxMess
 from matchmaker.services import accounts
 from matchmaker.services.leads import changes, detail
 from tests import factories
-from tests.conftest import login
+from tests.helpers import BOTH_DATABASES, login
 
 CONFLICT = "This lead was changed by someone else while you were editing."
-BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 @dataclass

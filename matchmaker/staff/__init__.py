@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -73,4 +73,11 @@ from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     views,
 )
 
-bp.register_blueprint(admin_bp, url_prefix="/admin")
+bp.register_blueprint(admin_bp)  # nested: endpoints staff.admin.*, behind require_staff too
+
+
+def init_app(app: Flask, url_prefix: str, admin_prefix: str) -> None:
+    """Serve the back office under url_prefix and its admin pages under url_prefix +
+    admin_prefix (both given by create_app, so the URL map reads in one place)."""
+    admin_bp.url_prefix = admin_prefix  # read by the nested registration just below
+    app.register_blueprint(bp, url_prefix=url_prefix)

@@ -9,7 +9,7 @@ from matchmaker.models import User
 from matchmaker.security import safe_next_path
 from matchmaker.services import accounts
 from matchmaker.staff import bp
-from matchmaker.staff.forms import LoginForm
+from matchmaker.staff.auth_forms import LoginForm
 
 
 @login_manager.user_loader

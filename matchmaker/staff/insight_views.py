@@ -24,7 +24,7 @@ from matchmaker.labels import (
 from matchmaker.services import insight, reminders
 from matchmaker.services.directory import defuse_cell
 from matchmaker.staff import bp
-from matchmaker.staff.forms import PeriodForm
+from matchmaker.staff.insight_forms import PeriodForm
 
 SOLID, HATCHED = "solid", "hatched"
 

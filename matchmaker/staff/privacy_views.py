@@ -10,7 +10,7 @@ from matchmaker.extensions import db
 from matchmaker.models import utcnow
 from matchmaker.services import privacy
 from matchmaker.staff import admin_bp, bp
-from matchmaker.staff.forms import ErasureForm, PersonalDataForm
+from matchmaker.staff.privacy_forms import ErasureForm, PersonalDataForm
 
 UNPROCESSABLE = 422
 

@@ -8,7 +8,7 @@ from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts, routing
 from matchmaker.staff import admin_bp
-from matchmaker.staff.forms import CoverageForm
+from matchmaker.staff.routing_forms import CoverageForm
 
 UNPROCESSABLE = 422
 

@@ -8,7 +8,7 @@ from matchmaker.extensions import db
 from matchmaker.models import ApiToken, User
 from matchmaker.services import accounts, api_tokens
 from matchmaker.staff import admin_bp
-from matchmaker.staff.forms import ApiTokenForm
+from matchmaker.staff.token_forms import ApiTokenForm
 
 
 def _token_form() -> ApiTokenForm:

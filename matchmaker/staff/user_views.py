@@ -8,7 +8,7 @@ from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts
 from matchmaker.staff import admin_bp
-from matchmaker.staff.forms import ROLE_LABELS, UserCreateForm, UserForm
+from matchmaker.staff.user_forms import ROLE_LABELS, UserCreateForm, UserForm
 
 
 @admin_bp.get("/users")

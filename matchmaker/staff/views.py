@@ -15,8 +15,7 @@ from matchmaker.pagination import requested_page
 from matchmaker.services import accounts
 from matchmaker.services.leads import changes, detail, introductions, listing
 from matchmaker.staff import bp
-from matchmaker.staff.forms import (
-    ROLE_LABELS,
+from matchmaker.staff.lead_forms import (
     AddMatchForm,
     AssignForm,
     IntroductionForm,
@@ -28,6 +27,7 @@ from matchmaker.staff.forms import (
     StatusForm,
     VerdictForm,
 )
+from matchmaker.staff.user_forms import ROLE_LABELS
 
 UNPROCESSABLE = 422  # a submitted form with mistakes, shown again with its errors
 

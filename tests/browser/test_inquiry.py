@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, OutboxMessage
-from tests.conftest import DESKTOP, PHONE, assert_accessible, no_horizontal_scroll, screenshot
+from tests.helpers import DESKTOP, PHONE, assert_accessible, no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
 

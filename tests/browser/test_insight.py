@@ -14,7 +14,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Status, Verdict, utcnow
 from matchmaker.services import accounts
 from tests import factories
-from tests.conftest import (
+from tests.helpers import (
     DESKTOP,
     PASSWORD,
     PHONE,

@@ -15,7 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, Match, OutboxMessage, utcnow
 from matchmaker.services import accounts
 from matchmaker.services.leads import submission
-from tests.conftest import (
+from tests.helpers import (
     DESKTOP,
     PASSWORD,
     PHONE,

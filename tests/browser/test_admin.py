@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.models import Organization, User
 from matchmaker.services import accounts, directory
-from tests.conftest import (
+from tests.helpers import (
     DESKTOP,
     PASSWORD,
     PHONE,

@@ -1,0 +1,80 @@
+"""The browser tests' fixtures: the app served by a real server thread, a headless Chromium,
+and fresh pages in it."""
+
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from matchmaker import create_app
+from matchmaker.extensions import db
+from tests.helpers import load_shipped_directory, skip_unless_available
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:
+        """No access log: a failing test shows its own output, not every asset request."""
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
+    """The app with CSRF on and the shipped directory, on a file SQLite database, served by a
+    real server thread on a free port: (app, base URL). One per test module."""
+    skip_unless_available(os.path.exists(CHROMIUM), f"the browser tests need {CHROMIUM}")
+    database = tmp_path_factory.mktemp("browser") / "matchmaker.sqlite3"
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True,
+         "INQUIRY_RATE_LIMIT": "100 per minute"}
+    )  # fmt: skip
+    with app.app_context():
+        db.create_all()
+        load_shipped_directory()
+    http = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport, lang) → a page in a fresh context with that Accept-Language."""
+    contexts = []
+
+    def open_(viewport: dict, lang: str):
+        context = browser.new_context(
+            viewport=viewport, locale="fr-BE" if lang == "fr" else "en-GB"
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
