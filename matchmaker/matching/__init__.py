@@ -1,6 +1,6 @@
 """The matching engine: ranks organization profiles for an investor's inquiry (no web code)."""
 
-from matchmaker.matching.explain import Ranked
+from matchmaker.matching.explain import Bridge, Ranked, nothing_strong
 from matchmaker.matching.index import (
     ENGINE_VERSION,
     EmptyQueryError,
@@ -12,6 +12,7 @@ from matchmaker.matching.index import (
 )
 
 __all__ = [
+    "Bridge",
     "ENGINE_VERSION",
     "EmptyQueryError",
     "Index",
@@ -20,4 +21,5 @@ __all__ = [
     "Ranked",
     "build_index",
     "load_orgs_csv",
+    "nothing_strong",
 ]

@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from matchmaker.matching.explain import Evidence, Ranked, quote, shown, strength
+from matchmaker.matching.explain import Evidence, Ranked, _generic, quote, shown, strength
 from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
 from matchmaker.matching.intent import intent, self_weights
 from matchmaker.matching.text import fold, guess_lang, stems, tokens
@@ -235,6 +235,8 @@ class Index:
         evidence = []
         for j in np.flatnonzero(shares):
             wrote = phrases[columns[j]]
+            if wrote[0].feature not in profile or all(_generic(q.words) for q in wrote):
+                continue  # carried by the tags only, or generic: never quoted (explain.quote)
             where = [p for p in profile.get(wrote[0].feature, []) if _quotable(wrote[0], p)]
             pair = next(((q, p) for q in wrote for p in where if q.words == p.words), None)
             query_side, profile_side = pair or (wrote[0], where[0] if where else None)

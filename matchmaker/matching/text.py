@@ -40,6 +40,10 @@ INQUIRY_WORDS = _words(
     wallonia walloon europe european cherchons recherchons cherche souhaitons voulons besoin
     partenaire partenaires entreprise entreprises societe belge belges belgique wallonie wallon
     wallonne wallons europeen europeenne europeens europeennes basee
+    especially particularly notably mainly mostly primarily chiefly typically currently today
+    preferably ideally possibly potentially specifically certainly really
+    notamment surtout particulierement principalement essentiellement actuellement
+    idealement eventuellement specifiquement
     """
 )
 # scikit-learn's English list, less words that carry meaning in this domain ("thin films").

@@ -70,3 +70,10 @@ def test_reasons_read_role_terms_bridges_then_facets():
         "sector: logistics",
         "offers: site-location",
     )
+
+
+def test_nothing_strong_is_exported_from_the_package():
+    import matchmaker.matching as matching
+
+    assert matching.nothing_strong is nothing_strong
+    assert "nothing_strong" in matching.__all__

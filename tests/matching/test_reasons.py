@@ -1,15 +1,35 @@
 """True reasons: every quoted word is in the inquiry and in the profile it is attached to."""
 
 import json
+import os
+from functools import cache
+from pathlib import Path
 
 import pytest
 
-from matchmaker.matching import Index, OrgDoc, Query
+from matchmaker.matching import Index, OrgDoc, Query, build_index, load_orgs_csv
 from matchmaker.matching.explain import Bridge
 from matchmaker.matching.index import occurrences, profile_texts
 from matchmaker.matching.text import GENERIC_WORDS, fold, guess_lang, stems
 
 from .conftest import ROOT
+
+# Every directory the reasons must hold on: the shipped one, and any other named in
+# MATCHMAKER_TEST_DIRECTORY (e.g. a directory before it ships).
+DIRECTORIES = [
+    path
+    for path in (
+        ROOT / "matchmaker" / "data" / "organizations.csv",
+        *(Path(p) for p in os.environ.get("MATCHMAKER_TEST_DIRECTORY", "").split(os.pathsep) if p),
+    )
+    if path.is_file()
+]
+
+
+@cache
+def fitted(path: Path) -> tuple[dict[str, OrgDoc], Index]:
+    docs = load_orgs_csv(path)
+    return {doc.slug: doc for doc in docs}, build_index(docs)
 
 DEV = [
     json.loads(line)
@@ -42,9 +62,10 @@ def profile_text(doc: OrgDoc) -> str:
     return " ".join(" ".join(text.split()) for text, _ in profile_texts(doc)).casefold()
 
 
+@pytest.mark.parametrize("path", DIRECTORIES, ids=[path.name for path in DIRECTORIES])
 @pytest.mark.parametrize("record", DEV, ids=[r["id"] for r in DEV])
-def test_every_quoted_word_is_in_the_profile_and_the_inquiry(index: Index, directory, record):
-    docs = {doc.slug: doc for doc in directory}
+def test_every_quoted_word_is_in_the_profile_and_the_inquiry(path: Path, record):
+    docs, index = fitted(path)
     text = record["text"]
     lang = guess_lang(text, record.get("lang"))
     for result in index.rank(query(record)):
