@@ -232,7 +232,8 @@ def match_reasons(
     if terms and staff:
         reasons.append(_("Profile mentions: %(terms)s", terms=join(terms)))
     elif terms:
-        reasons.append(_("Their profile mentions: %(terms)s.", terms=join([_quoted(term) for term in terms])))
+        quoted = join([_quoted(term) for term in terms])
+        reasons.append(_("Their profile mentions: %(terms)s.", terms=quoted))
     for bridge in bridges:
         reasons.append(
             _("You wrote %(wrote)s; their profile says %(profile)s.",
