@@ -19,8 +19,9 @@ CELL_THERAPY = {
     "strength": "strong",
     "role": "raising-capital",
     "terms": ["GMP", "viral vectors"],
-    "bridges": [{"wrote": "thérapie cellulaire", "profile": "cell therapy",
-                 "concept": "cell-therapy"}],  # fmt: skip
+    "bridges": [
+        {"wrote": "thérapie cellulaire", "profile": "cell therapy", "concept": "cell-therapy"}
+    ],  # fmt: skip
     "sectors": ["life-sciences"],
     "offers": ["contract-manufacturing"],
 }
