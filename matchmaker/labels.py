@@ -166,19 +166,79 @@ def _lang() -> str:
     return str(get_locale() or "en")
 
 
-def match_reasons(explanation: Mapping[str, Any], *, staff: bool = False) -> list[str]:
+# How strong a match is (the engine's calibrated bands, docs/matching.md), said in words.
+STRENGTH_LABELS = {
+    "strong": _l("Strong match"),
+    "possible": _l("Possible match"),
+    "weak": _l("Weak match"),
+}
+
+# What the organization is to the inquirer (the engine's intent codes, matching/intent.tsv),
+# said from the investor's side. "raising-capital" and "investable" name a start-up as such.
+ROLE_REASONS = {
+    "raising-capital": _l("A company raising capital: open to investment"),
+    "investable": _l("A company you could invest in (it does not say it is raising capital)"),
+    "co-investor": _l("An investment fund: could co-invest with you"),
+    "public-funder": _l("Offers funding or grants"),
+    "funder": _l("An investment fund: could finance your project"),
+    "site-host": _l("Offers sites to set up in Wallonia"),
+    "public-agency": _l("A Walloon public agency"),
+    "producer": _l("A producer: could manufacture or supply for you"),
+    "research-lab": _l("A research organization: university, research centre or hospital"),
+    "rd-partner": _l("Open to R&D collaboration"),
+    "public-counterpart": _l("A public agency: a counterpart for your institution"),
+    "network": _l("A cluster: a network of organizations in its field"),
+}
+STARTUP_ROLE_REASONS = {
+    "raising-capital": _l("A start-up raising capital"),
+    "investable": _l("A start-up you could invest in (it does not say it is raising capital)"),
+}
+
+
+def strength_label(code: str) -> str:
+    """A match's strength in words ("" for a match without one: added by staff, or older)."""
+    label = STRENGTH_LABELS.get(code)
+    return str(label) if label else ""
+
+
+def role_reason(role: str, kind: str = "") -> str:
+    """What the organization is to the inquirer, in words ("" for no or an unknown role)."""
+    reason = STARTUP_ROLE_REASONS.get(role) if kind == "startup" else None
+    reason = reason or ROLE_REASONS.get(role)
+    return str(reason) if reason else ""
+
+
+def match_reasons(
+    explanation: Mapping[str, Any], *, kind: str = "", staff: bool = False
+) -> list[str]:
     """Why an organization matched, in plain words, from a Match's explanation: for the
-    investor (the result page, their mail), or in the back office's terse form (`staff`)."""
+    investor (the result page, their mail), or in the back office's terse form (`staff`).
+
+    The one formatter of the reasons: the organization's role for the inquirer (`kind`, the
+    organization's, names a start-up as such), the inquiry's words its profile has, the
+    glossary bridges (what the investor wrote, what the profile says), the facets in common.
+    It says only what the explanation holds.
+    """
     join = ", ".join if staff else partial(format_list, locale=_lang())
     terms = list(explanation.get("terms") or ())
+    bridges = [bridge for bridge in explanation.get("bridges") or ()
+               if bridge.get("wrote") and bridge.get("profile")]  # fmt: skip
     sectors = [str(SECTOR_LABELS.get(code, code)) for code in explanation.get("sectors") or ()]
     offers = [str(OFFER_LABELS.get(code, code)) for code in explanation.get("offers") or ()]
     reasons = []
+    role = role_reason(explanation.get("role") or "", kind)
+    if role:
+        reasons.append(role)
     if terms and staff:
         reasons.append(_("Profile mentions: %(terms)s", terms=join(terms)))
     elif terms:
-        quoted = join([_("“%(term)s”", term=term) for term in terms])
-        reasons.append(_("Their profile mentions %(terms)s.", terms=quoted))
+        quoted = join([_quoted(term) for term in terms])
+        reasons.append(_("Their profile mentions: %(terms)s.", terms=quoted))
+    for bridge in bridges:
+        reasons.append(
+            _("You wrote %(wrote)s; their profile says %(profile)s.",
+              wrote=_quoted(bridge["wrote"]), profile=_quoted(bridge["profile"]))
+        )  # fmt: skip
     if sectors and staff:
         reasons.append(_("Sectors in common: %(names)s", names=join(sectors)))
     elif sectors:
@@ -191,6 +251,11 @@ def match_reasons(explanation: Mapping[str, Any], *, staff: bool = False) -> lis
     elif offers:
         reasons.append(_("Open to what you are looking for: %(names)s.", names=join(offers)))
     return reasons
+
+
+def _quoted(words: str) -> str:
+    """Words quoted as the reader's language does (“cell therapy”, « thérapie cellulaire »)."""
+    return _("“%(term)s”", term=words)
 
 
 def init_app(app: Flask) -> None:
@@ -207,4 +272,5 @@ def init_app(app: Flask) -> None:
         verdict_label=lambda code: VERDICT_LABELS.get(code, code),
         country_name=country_name,
         match_reasons=match_reasons,
+        strength_label=strength_label,
     )

@@ -139,7 +139,7 @@ def test_result_page_shows_the_reference_matches_reasons_and_next_steps(app, cli
     assert inquiry.code in page
     assert first in page
     assert "Why it matches" in page
-    assert "Their profile mentions “viral vectors”" in page
+    assert "Their profile mentions: “viral vectors”" in page
     assert "Active in Life sciences and health, the sector you chose." in page
     assert "What happens next" in page
     assert "As you allowed it, we may send your inquiry" in page

@@ -45,7 +45,10 @@ def test_rank_inquiry_builds_match_rows_best_first(app):
         assert all(a.score >= b.score for a, b in zip(matches, matches[1:], strict=False))
         first = matches[0]
         assert first.organization.active and "life-sciences" in first.organization.sectors
-        assert set(first.explanation) == {"terms", "sectors", "offers"}
+        assert set(first.explanation) == {
+            "strength", "role", "terms", "bridges", "sectors", "offers"
+        }  # fmt: skip
+        assert first.explanation["strength"] in {"strong", "possible", "weak"}
         assert "viral vectors" in first.explanation["terms"]
         assert first.engine_version == ENGINE_VERSION
         assert first.directory_version == directory.directory_version() == 1

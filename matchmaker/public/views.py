@@ -17,7 +17,7 @@ from matchmaker.i18n import LANG_COOKIE, current_lang
 from matchmaker.pagination import requested_page
 from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearchForm, InquiryForm
 from matchmaker.security import safe_next_path
-from matchmaker.services import directory
+from matchmaker.services import directory, ranking
 from matchmaker.services.leads import detail, submission
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION, notice_template
 from matchmaker.services.ranking import TOP_MATCHES
@@ -115,6 +115,7 @@ def inquiry_result(reference: str):
             "public/inquiry_result.html",
             inquiry=inquiry,
             matches=detail.top_matches(inquiry, TOP_MATCHES),
+            no_clear_match=ranking.has_no_clear_match(inquiry),
         )
     )
     # The address is the only key to this page: keep it out of caches, referrers and indexes.

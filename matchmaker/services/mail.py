@@ -13,29 +13,41 @@ from flask_babel import force_locale
 from matchmaker.models import Inquiry, Match, Organization, OutboxMessage, User
 from matchmaker.services.leads.detail import top_matches
 from matchmaker.services.outbox import enqueue
+from matchmaker.services.ranking import has_no_clear_match
 
-MAIL_MATCHES = 5  # the best matches a new-lead mail lists
+MAIL_MATCHES = 5  # the most matches a new-lead mail lists (fewer when the engine's list is shorter)
 
 
 def send_new_lead_mails(inquiry: Inquiry, assignee: User | None) -> None:
     """The investor's confirmation and the staff notification of a new lead."""
     matches = top_matches(inquiry, MAIL_MATCHES)
-    send_confirmation(inquiry, matches)
-    send_new_lead_notification(inquiry, assignee, matches)
+    unclear = has_no_clear_match(inquiry)
+    send_confirmation(inquiry, matches, no_clear_match=unclear)
+    send_new_lead_notification(inquiry, assignee, matches, no_clear_match=unclear)
 
 
-def send_confirmation(inquiry: Inquiry, matches: Sequence[Match]) -> OutboxMessage:
-    """To the investor: their inquiry is received, with its best matches and result page."""
+def send_confirmation(
+    inquiry: Inquiry, matches: Sequence[Match], *, no_clear_match: bool = False
+) -> OutboxMessage:
+    """To the investor: their inquiry is received, with its best matches and result page (and,
+    when none fits clearly, that a specialist will look at it personally)."""
     return _send("inquiry_confirmation", inquiry.email, inquiry.lang, inquiry=inquiry,
-                 matches=matches, result_url=result_url(inquiry))  # fmt: skip
+                 matches=matches, no_clear_match=no_clear_match,
+                 result_url=result_url(inquiry))  # fmt: skip
 
 
 def send_new_lead_notification(
-    inquiry: Inquiry, assignee: User | None, matches: Sequence[Match]
+    inquiry: Inquiry,
+    assignee: User | None,
+    matches: Sequence[Match],
+    *,
+    no_clear_match: bool = False,
 ) -> OutboxMessage:
-    """To the assignee (or the staff inbox): who wrote, what they seek, the matches."""
+    """To the assignee (or the staff inbox): who wrote, what they seek, the matches (the engine's
+    list as cut, at most MAIL_MATCHES), and whether the lead has no clear match."""
     return _send("new_lead", _staff_address(assignee), _staff_lang(), inquiry=inquiry,
-                 matches=matches, assignee=assignee, lead_url=lead_url(inquiry))  # fmt: skip
+                 matches=matches, no_clear_match=no_clear_match, assignee=assignee,
+                 lead_url=lead_url(inquiry))  # fmt: skip
 
 
 def send_introduction_to_organization(

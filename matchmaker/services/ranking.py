@@ -6,17 +6,20 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app
 
 from matchmaker.extensions import db
-from matchmaker.matching import ENGINE_VERSION, Index, OrgDoc, Query, build_index
-from matchmaker.models import Inquiry, Match, Organization
+from matchmaker.matching import ENGINE_VERSION, Index, OrgDoc, Query, Ranked, build_index
+from matchmaker.models import Inquiry, Match, MatchSource, Organization
 from matchmaker.services import directory
 from matchmaker.taxonomy import INVESTOR_TYPES
 
 EXTENSION_KEY = "matchmaker.index"
-TOP_MATCHES = 10
+TOP_MATCHES = 10  # at most; the engine stops the list earlier where quality collapses
+STRONG = "strong"  # the engine's strength of a match that fits clearly
 
 log = logging.getLogger(__name__)
 
@@ -110,13 +113,52 @@ def rank_inquiry(inquiry: Inquiry, top: int = TOP_MATCHES) -> list[Match]:
             organization=orgs[result.slug],
             rank=position,
             score=result.score,
-            explanation={
-                "terms": list(result.terms),
-                "sectors": list(result.sectors),
-                "offers": list(result.offers),
-            },
+            explanation=explanation(result),
             engine_version=ENGINE_VERSION,
             directory_version=current.version,
         )
         for position, result in enumerate(results, start=1)
     ]
+
+
+def explanation(result: Ranked) -> dict[str, Any]:
+    """What a Match stores of the engine's result, for labels.match_reasons and the API: its
+    strength, its role (intent code), the inquiry's words the profile has, the glossary bridges
+    (what the investor wrote, what the profile says, the concept), the facets in common."""
+    return {
+        "strength": result.strength,
+        "role": result.role,
+        "terms": list(result.terms),
+        "bridges": [
+            {"wrote": bridge.wrote, "profile": bridge.profile, "concept": bridge.concept}
+            for bridge in result.bridges
+        ],
+        "sectors": list(result.sectors),
+        "offers": list(result.offers),
+    }
+
+
+def no_clear_match() -> sa.ColumnElement[bool]:
+    """Whether a lead has no clear match: ranked, but none of its current engine matches is
+    strong (or it has none). A specialist looks at it personally, and the investor is told so.
+
+    A SQL condition on Inquiry (the lead list selects it for a page of leads at once). Matches
+    stored before the engine gave strengths (no "strength" key) are not judged: they never flag.
+    """
+    strength = Match.explanation["strength"].as_string()
+    clear = (
+        sa.select(Match.id)
+        .where(
+            Match.inquiry_id == Inquiry.id,
+            Match.superseded_at.is_(None),
+            Match.source == MatchSource.ENGINE.value,
+            sa.or_(strength == STRONG, strength.is_(None)),
+        )
+        .exists()
+    )
+    return sa.and_(Inquiry.needs_ranking.is_(False), ~clear)
+
+
+def has_no_clear_match(inquiry: Inquiry) -> bool:
+    """no_clear_match() for one lead (its page, the investor's result page)."""
+    return bool(db.session.scalar(sa.select(no_clear_match()).where(Inquiry.id == inquiry.id)))

@@ -61,6 +61,7 @@ def lead_list():
         filters=filters,
         page=result.page,
         counts=result.counts,
+        no_clear_match=result.no_clear_match,
         status_labels=STATUS_LABELS,
         list_url=_list_url,
     )

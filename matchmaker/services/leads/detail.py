@@ -22,7 +22,7 @@ from matchmaker.models import (
     Verdict,
     utcnow,
 )
-from matchmaker.services import accounts, directory
+from matchmaker.services import accounts, directory, ranking
 
 VIEW_LOG_INTERVAL = timedelta(hours=1)  # one "viewed" entry per staff member and lead per hour
 DUPLICATES_LIMIT = 20
@@ -47,6 +47,7 @@ class LeadDetail:
     activities: list[Activity]  # newest first
     duplicates: list[Inquiry]
     staff: list[User]  # active accounts, for assignment
+    no_clear_match: bool  # ranked, but nothing strong: a specialist looks personally
 
 
 def get_lead(inquiry_id: int) -> Inquiry:
@@ -85,6 +86,7 @@ def lead_detail(inquiry: Inquiry) -> LeadDetail:
         activities=list(activities),
         duplicates=possible_duplicates(inquiry),
         staff=accounts.active_staff(),
+        no_clear_match=ranking.has_no_clear_match(inquiry),
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Status, User, escape_like, has_tag
+from matchmaker.services.ranking import no_clear_match
 
 LEADS_PER_PAGE = 50
 OPEN_STATUSES: tuple[str, ...] = (
@@ -95,6 +96,7 @@ class LeadPage:
 
     page: Any  # flask_sqlalchemy.pagination.Pagination of Inquiry, assignees loaded
     counts: dict[str, int]  # per status, plus OPEN and "" (all)
+    no_clear_match: frozenset[int] = frozenset()  # ids of the page's leads with no strong match
 
 
 def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PAGE) -> LeadPage:
@@ -102,22 +104,28 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
 
     Three statements whatever the page size: the counts (one GROUP BY, every filter but the
     status; they also give the total), the ids of the page (from an index alone when the filters
-    allow, so that page 1000 costs about what page 1 does), and those rows with their assignees.
+    allow, so that page 1000 costs about what page 1 does), and those rows with their assignees
+    and whether each has no clear match.
     """
     counts = status_counts(filters)
     ids = sa.select(Inquiry.id).where(*_conditions(filters, with_status=True))
     result = db.paginate(ids.order_by(*_order(filters)), page=page, per_page=per_page,
                          error_out=False, count=False)  # fmt: skip
+    flagged: set[int] = set()
     if result.items:
-        rows = db.session.scalars(
-            sa.select(Inquiry)
+        rows = db.session.execute(
+            sa.select(Inquiry, no_clear_match())
             .where(Inquiry.id.in_(result.items))
             .options(joinedload(Inquiry.assignee))
         )
-        by_id = {inquiry.id: inquiry for inquiry in rows}
+        by_id = {}
+        for inquiry, unclear in rows:
+            by_id[inquiry.id] = inquiry
+            if unclear:
+                flagged.add(inquiry.id)
         result.items = [by_id[inquiry_id] for inquiry_id in result.items]
     result.total = counts.get(filters.status or "", 0)
-    return LeadPage(page=result, counts=counts)
+    return LeadPage(page=result, counts=counts, no_clear_match=frozenset(flagged))
 
 
 def status_counts(filters: LeadFilters = LeadFilters()) -> dict[str, int]:
