@@ -12,7 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Match, Organization, OutboxMessage
 from matchmaker.services import ranking
 from matchmaker.services.mail import MAIL_MATCHES
-from tests.conftest import login
+from tests.helpers import login
 from tests.factories import add_inquiry, organizations
 from tests.test_inquiry import answers, submission_key, text
 
