@@ -12,7 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, Verdict
 from matchmaker.pagination import requested_page
-from matchmaker.services import accounts
+from matchmaker.services import accounts, setup
 from matchmaker.services.leads import changes, detail, introductions, listing
 from matchmaker.staff import bp
 from matchmaker.staff.forms import (
@@ -42,6 +42,7 @@ def index():
         my_leads=listing.my_open_leads(current_user),
         role=ROLE_LABELS[current_user.role],
         status_labels=STATUS_LABELS,
+        setup_steps=setup.steps_to_do(),
     )  # fmt: skip
 
 
