@@ -13,7 +13,7 @@ from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, Verdict
 from matchmaker.pagination import requested_page
 from matchmaker.services import accounts, setup
-from matchmaker.services.leads import changes, detail, introductions, listing
+from matchmaker.services.leads import changes, detail, introductions, listing, next_steps
 from matchmaker.staff import bp
 from matchmaker.staff.forms import (
     ROLE_LABELS,
@@ -25,9 +25,9 @@ from matchmaker.staff.forms import (
     NoteForm,
     OrganizationSearchForm,
     PinForm,
-    StatusForm,
     VerdictForm,
 )
+from matchmaker.staff.next_step_forms import LostStatusForm, NextStepForm
 
 UNPROCESSABLE = 422  # a submitted form with mistakes, shown again with its errors
 
@@ -90,9 +90,11 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
     found = detail.organizations_to_add(inquiry, search.org_q.data or "") if (
         search.validate()) else []  # fmt: skip
     forms = {
-        "status_form": StatusForm(
+        "status_form": LostStatusForm(
             formdata=None, data=version | {"status": inquiry.status,
-                                           "lost_reason": inquiry.lost_reason}),
+                                           "lost_reason": inquiry.lost_reason,
+                                           "lost_reason_code": inquiry.lost_reason_code}),
+        "step_form": NextStepForm(formdata=None),
         "assign_form": AssignForm(
             formdata=None, users=lead.staff, current=inquiry.assignee,
             data=version | {"assignee": str(inquiry.assignee_id or "")}),
@@ -107,6 +109,7 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
         search=search,
         found=found,
         blocker=introductions.introduction_blocker(inquiry),
+        steps=next_steps.lead_steps(inquiry),
         **forms,
     ), code
 
@@ -136,13 +139,13 @@ def _checked(form: FlaskForm) -> FlaskForm:
 @bp.post("/leads/<int:inquiry_id>/status")
 def lead_status(inquiry_id: int):
     inquiry = detail.get_lead(inquiry_id)
-    form = StatusForm()
+    form = LostStatusForm()
     if not form.validate_on_submit():
         return _detail_page(inquiry, UNPROCESSABLE, status_form=_checked_version(form))
 
     def change() -> str | None:
         if changes.set_status(inquiry, current_user, form.version.data, form.status.data,
-                               form.lost_reason.data):  # fmt: skip
+                              form.lost_reason.data, form.lost_reason_code.data):  # fmt: skip
             return _("Status changed to %(status)s.", status=STATUS_LABELS[form.status.data])
         return None
 
