@@ -27,6 +27,7 @@ from matchmaker.staff.forms import (
     PinForm,
     VerdictForm,
 )
+from matchmaker.staff.lead_bulk_forms import BulkLeadForm
 from matchmaker.staff.next_step_forms import LostStatusForm, NextStepForm
 
 UNPROCESSABLE = 422  # a submitted form with mistakes, shown again with its errors
@@ -64,6 +65,10 @@ def lead_list():
         counts=result.counts,
         status_labels=STATUS_LABELS,
         list_url=_list_url,
+        export_url=url_for("staff.lead_export", **{
+            name: value for name, value in request.args.items() if name != "page"}),
+        bulk_form=BulkLeadForm(formdata=None, users=accounts.active_staff(),
+                               data={"back": request.query_string.decode()}),
     )
 
 
