@@ -5,14 +5,17 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app matchmaker
 HOST ?= 127.0.0.1
 PORT ?= 5000
-SECRET = MATCHMAKER_SECRET_KEY=$${MATCHMAKER_SECRET_KEY:-$$(cat instance/secret_key)}
+# Links in mail point at the address `make run` serves, unless MATCHMAKER_BASE_URL says otherwise.
+BASE_URL = MATCHMAKER_BASE_URL=$${MATCHMAKER_BASE_URL:-http://$(HOST):$(PORT)}
 
 .PHONY: run serve test install install-dev install-prod translations messages lint audit db clean \
 	check-directory
 
 # Plain http on the loopback address: the session cookie cannot be marked Secure here.
+# The app reads its secret key from instance/secret_key (generated once) when
+# MATCHMAKER_SECRET_KEY is not set, so the plain `flask` commands of the README work too.
 run: install translations db
-	$(SECRET) MATCHMAKER_SESSION_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
+	$(BASE_URL) MATCHMAKER_SESSION_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production-style serving with gunicorn (set MATCHMAKER_SECRET_KEY and MATCHMAKER_DATABASE_URL).
 serve: install-prod translations
@@ -36,8 +39,8 @@ audit: install-dev
 	$(VENV)/bin/pip-audit --skip-editable --progress-spinner off
 
 db: install translations instance/secret_key
-	$(SECRET) $(FLASK) db upgrade
-	$(SECRET) $(FLASK) seed
+	$(FLASK) db upgrade
+	$(FLASK) seed
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -3,20 +3,23 @@
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import click
 from flask import Flask
 
 MIN_SECRET_KEY_LENGTH = 32
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: an SQLite file in the instance folder
-    "SECRET_KEY": None,
+    "SECRET_KEY": None,  # None: read from SECRET_KEY_FILE when it exists (`make run` writes it)
+    "SECRET_KEY_FILE": None,  # None: instance/secret_key
     "BASE_URL": "http://127.0.0.1:5000",
     "ORGANIZATIONS_PER_PAGE": 20,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_SECONDS": 15,
     "BABEL_DEFAULT_LOCALE": "en",
-    "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",  # times shown in the back office; stored in UTC
+    "TIMEZONE": "Europe/Brussels",  # the agency's: every time shown or mailed; stored in UTC
     "LANGUAGES": ["en", "fr"],
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     # Public inquiry form: a cap on what one POST may carry, and a rate limit per client address.
@@ -57,8 +60,10 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class ConfigError(RuntimeError):
-    """The configuration cannot run the service; the message says what to set."""
+class ConfigError(click.ClickException, RuntimeError):
+    """The configuration cannot run the service; the message says what to set.
+
+    A ClickException, so that a `flask` command prints it as one line, not a traceback."""
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
@@ -68,6 +73,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     if overrides:
         app.config.from_mapping(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = _time_zone(app.config["TIMEZONE"])
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     _check_secret_key(app)
@@ -81,15 +87,41 @@ def database_url(app: Flask) -> str:
     return f"sqlite:///{Path(app.instance_path) / 'matchmaker.sqlite3'}"
 
 
+def _time_zone(name: Any) -> str:
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(
+            f"MATCHMAKER_TIMEZONE={name!r} is not a time zone; use a name such as "
+            "Europe/Brussels."
+        ) from error
+    return str(name)
+
+
+def secret_key_file(app: Flask) -> Path:
+    """Where the secret key is read from when MATCHMAKER_SECRET_KEY is not set."""
+    return Path(app.config.get("SECRET_KEY_FILE") or Path(app.instance_path) / "secret_key")
+
+
 def _check_secret_key(app: Flask) -> None:
-    if app.debug or app.testing:
-        app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or "insecure-development-key"
-        return
     key = str(app.config.get("SECRET_KEY") or "")
+    path = secret_key_file(app)
+    from_file = not key and path.is_file()
+    if from_file:
+        key = path.read_text(encoding="utf-8").strip()
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = key or "insecure-development-key"
+        return
     app.config["SECRET_KEY"] = key
     if len(key) < MIN_SECRET_KEY_LENGTH:
+        found = (
+            f"the key given is {len(key)} characters long" if key and not from_file
+            else f"{path} holds {len(key)} characters" if from_file
+            else f"{path} does not exist"
+        )  # fmt: skip
         raise ConfigError(
             f"MATCHMAKER_SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} random "
-            "characters (e.g. python -c 'import secrets; print(secrets.token_hex(32))'). "
-            "`make run` generates one into instance/secret_key."
+            f"characters, or written to {path} ({found}). `make instance/secret_key` (or "
+            "`make run`) generates that file; or python -c 'import secrets; "
+            "print(secrets.token_hex(32))'."
         )

@@ -109,6 +109,24 @@ VERDICT_LABELS = {
     "not_relevant": _l("Not relevant"),
 }
 
+# A lead's next steps (models.NextStepKind) and why a lead was lost (models.LostReason).
+NEXT_STEP_LABELS = {
+    "call": _l("Call"),
+    "meeting": _l("Meeting"),
+    "follow_up": _l("Follow-up"),
+    "other": _l("Other step"),
+}
+
+LOST_REASON_LABELS = {
+    "no_budget": _l("No budget or funding"),
+    "other_location": _l("Chose another region or country"),
+    "no_suitable_partner": _l("No suitable partner in Wallonia"),
+    "project_dropped": _l("Project dropped or postponed"),
+    "no_response": _l("No answer from the investor"),
+    "out_of_scope": _l("Outside what the agency does"),
+    "other": _l("Other reason"),
+}
+
 
 def sector_choices() -> list[tuple[str, str]]:
     return [(code, SECTOR_LABELS[code]) for code in SECTORS]
@@ -270,6 +288,8 @@ def init_app(app: Flask) -> None:
         horizon_label=lambda code: HORIZON_LABELS.get(code, code),
         status_label=lambda code: STATUS_LABELS.get(code, code),
         verdict_label=lambda code: VERDICT_LABELS.get(code, code),
+        next_step_label=lambda code: NEXT_STEP_LABELS.get(code, code),
+        lost_reason_label=lambda code: LOST_REASON_LABELS.get(code, code),
         country_name=country_name,
         match_reasons=match_reasons,
         strength_label=strength_label,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -183,6 +183,29 @@ class ActivityKind(enum.StrEnum):
     PERSONAL_DATA_EXPORTED = "personal_data_exported"
     PERSONAL_DATA_ERASED = "personal_data_erased"
     RETENTION_PURGE = "retention_purge"
+    NEXT_STEP_ADDED = "next_step_added"
+    NEXT_STEP_DONE = "next_step_done"
+
+
+class NextStepKind(enum.StrEnum):
+    """What a next step on a lead is."""
+
+    CALL = "call"
+    MEETING = "meeting"
+    FOLLOW_UP = "follow_up"
+    OTHER = "other"
+
+
+class LostReason(enum.StrEnum):
+    """Why a lead was lost: a fixed vocabulary, so that the dashboard can count them."""
+
+    NO_BUDGET = "no_budget"
+    OTHER_LOCATION = "other_location"
+    NO_SUITABLE_PARTNER = "no_suitable_partner"
+    PROJECT_DROPPED = "project_dropped"
+    NO_RESPONSE = "no_response"
+    OUT_OF_SCOPE = "out_of_scope"
+    OTHER = "other"
 
 
 class User(UserMixin, Timestamped, db.Model):
@@ -266,7 +289,8 @@ class Inquiry(Timestamped, db.Model):
     share_consent: Mapped[bool] = mapped_column(default=False)
     # Workflow
     status: Mapped[str] = mapped_column(sa.String(20), default=Status.NEW)
-    lost_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    lost_reason: Mapped[str] = mapped_column(sa.String(500), default="")  # the words
+    lost_reason_code: Mapped[str] = mapped_column(sa.String(30), default="")  # a LostReason
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"), index=True)
     needs_ranking: Mapped[bool] = mapped_column(default=False, index=True)
     last_staff_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -316,6 +340,27 @@ class Activity(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship()
+
+
+class NextStep(db.Model):
+    """A call, meeting or follow-up to do on a lead by a due date, owned by one staff member."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("inquiry.id", ondelete="CASCADE"), index=True
+    )
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_user.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), default=NextStepKind.FOLLOW_UP)
+    due_on: Mapped[date] = mapped_column(sa.Date, index=True)  # a day in the agency's zone
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("staff_user.id"))
+
+    inquiry: Mapped[Inquiry] = relationship()
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
 
 
 class OutboxMessage(db.Model):

@@ -5,11 +5,13 @@ from typing import Any
 from flask import Flask
 from wtforms import Field
 
+from matchmaker.dates import format_moment
 from matchmaker.models import ActivityKind, MatchSource, Verdict
 from matchmaker.pagination import page_url
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["moment"] = format_moment  # the one date formatter (dates.py)
     app.jinja_env.globals.update(
         page_url=page_url, field_attrs=field_attrs,
         ActivityKind=ActivityKind, MatchSource=MatchSource, Verdict=Verdict,

@@ -8,8 +8,9 @@ from matchmaker.config import ConfigError
 from matchmaker.extensions import db
 
 
-def test_production_without_secret_key_refuses_to_start(monkeypatch):
+def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
     monkeypatch.delenv("MATCHMAKER_SECRET_KEY", raising=False)
+    monkeypatch.setenv("MATCHMAKER_SECRET_KEY_FILE", str(tmp_path / "secret_key"))
     with pytest.raises(ConfigError, match="MATCHMAKER_SECRET_KEY"):
         create_app()
 

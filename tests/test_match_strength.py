@@ -12,8 +12,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Match, Organization, OutboxMessage
 from matchmaker.services import ranking
 from matchmaker.services.mail import MAIL_MATCHES
-from tests.helpers import login
 from tests.factories import add_inquiry, organizations
+from tests.helpers import login
 from tests.test_inquiry import answers, submission_key, text
 
 pytestmark = pytest.mark.usefixtures("seeded")

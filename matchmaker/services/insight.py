@@ -63,7 +63,7 @@ class Period:
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return ZoneInfo(current_app.config["TIMEZONE"])
 
 
 def local_today() -> date:
@@ -105,12 +105,13 @@ class Dashboard:
     acted_on: int
     not_acted_on: int
     load: list[Row]  # code: user id or "" (unassigned); extra: open, stale, received, name
+    lost_reasons: list[Row]  # the period's lost leads per LostReason code
 
 
 def dashboard(period: Period) -> Dashboard:
     rows = db.session.execute(
         sa.select(Inquiry.id, Inquiry.created_at, Inquiry.sectors, Inquiry.country,
-                  Inquiry.investor_type, Inquiry.status)
+                  Inquiry.investor_type, Inquiry.status, Inquiry.lost_reason_code)
         .where(_received_in(period))
         .order_by(Inquiry.created_at)
     ).all()  # fmt: skip
@@ -134,6 +135,8 @@ def dashboard(period: Period) -> Dashboard:
         acted_on=len(waits),
         not_acted_on=len(rows) - len(waits),
         load=staff_load(period),
+        lost_reasons=_counted(row.lost_reason_code or "other" for row in rows
+                              if row.status == Status.LOST),  # fmt: skip
     )
 
 

@@ -82,6 +82,12 @@ def send_stale_reminder(
                  list_url=_url("/staff/leads?status=open"))  # fmt: skip
 
 
+def send_assignment_notification(inquiry: Inquiry, assignee: User, by: User) -> OutboxMessage:
+    """To a staff member: `by` (someone else) gave them the lead."""
+    return _send("lead_assigned", assignee.email, _staff_lang(), inquiry=inquiry,
+                 assignee=assignee, by=by, lead_url=lead_url(inquiry))  # fmt: skip
+
+
 def agency_contact(inquiry: Inquiry) -> tuple[str, str]:
     """(name, email) of the person at the agency who follows the lead."""
     if inquiry.assignee is not None:

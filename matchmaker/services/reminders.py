@@ -54,7 +54,7 @@ def idle_days(inquiry: Inquiry, now: datetime | None = None) -> int:
 
 def start_of_day(now: datetime) -> datetime:
     """Midnight of now's date in the back office's time zone, as an aware datetime."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
     return datetime.combine(now.astimezone(zone).date(), time.min, tzinfo=zone)
 
 

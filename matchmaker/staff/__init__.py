@@ -65,6 +65,8 @@ from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     auth_views,
     directory_views,
     insight_views,
+    lead_bulk_views,
+    next_step_views,
     outbox_views,
     privacy_views,
     routing_views,

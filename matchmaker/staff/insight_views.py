@@ -6,17 +6,19 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, abort, render_template, request
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from matchmaker.charts import BarSpec, Group, bar_chart, column_chart
+from matchmaker.dates import format_moment
 from matchmaker.labels import (
     INVESTOR_TYPE_LABELS,
+    LOST_REASON_LABELS,
     SECTOR_LABELS,
     STATUS_LABELS,
     country_name,
@@ -106,8 +108,8 @@ def _dashboard_charts(board: insight.Dashboard) -> list[Chart]:
             name="over-time",
             title=_("Leads received over time"),
             description=str(per_bucket[board.granularity])
-            % {"start": format_date(board.period.start, "medium"),
-               "end": format_date(board.period.end, "medium")},
+            % {"start": format_moment(board.period.start, "date"),
+               "end": format_moment(board.period.end, "date")},
             kind="columns",
             geometry=column_chart([(_short_date(row.code, board.granularity), row.value)
                                    for row in board.over_time]),
@@ -122,6 +124,10 @@ def _dashboard_charts(board: insight.Dashboard) -> list[Chart]:
         _counts_chart("investor-types", _("Leads by kind of investor"),
                       _("What investors said they are."), board.by_investor_type,
                       lambda code: INVESTOR_TYPE_LABELS.get(code, code), _("kind of investor")),
+        _counts_chart("lost-reasons", _("Why leads were lost"),
+                      _("The period's leads now lost, by the reason chosen when marking them."),
+                      board.lost_reasons, lambda code: LOST_REASON_LABELS.get(code, code),
+                      _("reason")),
         Chart(
             name="funnel",
             title=_("Pipeline"),
@@ -161,7 +167,9 @@ def _dashboard_charts(board: insight.Dashboard) -> list[Chart]:
 
 
 def _short_date(iso: str, granularity: str) -> str:
-    return iso[:7] if granularity == "month" else iso[5:]
+    """A chart's axis label: "12 Apr" for a day or a week, "Apr 2026" for a month."""
+    day = date.fromisoformat(iso)
+    return format_moment(day, "month" if granularity == "month" else "day")
 
 
 @bp.get("/insight")

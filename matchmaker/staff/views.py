@@ -12,9 +12,10 @@ from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, Verdict
 from matchmaker.pagination import requested_page
-from matchmaker.services import accounts
-from matchmaker.services.leads import changes, detail, introductions, listing
+from matchmaker.services import accounts, setup
+from matchmaker.services.leads import changes, detail, introductions, listing, next_steps
 from matchmaker.staff import bp
+from matchmaker.staff.lead_bulk_forms import BulkLeadForm
 from matchmaker.staff.lead_forms import (
     AddMatchForm,
     AssignForm,
@@ -24,9 +25,9 @@ from matchmaker.staff.lead_forms import (
     NoteForm,
     OrganizationSearchForm,
     PinForm,
-    StatusForm,
     VerdictForm,
 )
+from matchmaker.staff.next_step_forms import LostStatusForm, NextStepForm
 from matchmaker.staff.user_forms import ROLE_LABELS
 
 UNPROCESSABLE = 422  # a submitted form with mistakes, shown again with its errors
@@ -42,6 +43,7 @@ def index():
         my_leads=listing.my_open_leads(current_user),
         role=ROLE_LABELS[current_user.role],
         status_labels=STATUS_LABELS,
+        setup_steps=setup.steps_to_do(),
     )  # fmt: skip
 
 
@@ -64,6 +66,10 @@ def lead_list():
         no_clear_match=result.no_clear_match,
         status_labels=STATUS_LABELS,
         list_url=_list_url,
+        export_url=url_for("staff.lead_export", **{
+            name: value for name, value in request.args.items() if name != "page"}),
+        bulk_form=BulkLeadForm(formdata=None, users=accounts.active_staff(),
+                               data={"back": request.query_string.decode()}),
     )
 
 
@@ -90,9 +96,11 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
     found = detail.organizations_to_add(inquiry, search.org_q.data or "") if (
         search.validate()) else []  # fmt: skip
     forms = {
-        "status_form": StatusForm(
+        "status_form": LostStatusForm(
             formdata=None, data=version | {"status": inquiry.status,
-                                           "lost_reason": inquiry.lost_reason}),
+                                           "lost_reason": inquiry.lost_reason,
+                                           "lost_reason_code": inquiry.lost_reason_code}),
+        "step_form": NextStepForm(formdata=None),
         "assign_form": AssignForm(
             formdata=None, users=lead.staff, current=inquiry.assignee,
             data=version | {"assignee": str(inquiry.assignee_id or "")}),
@@ -107,6 +115,7 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
         search=search,
         found=found,
         blocker=introductions.introduction_blocker(inquiry),
+        steps=next_steps.lead_steps(inquiry),
         **forms,
     ), code
 
@@ -136,13 +145,13 @@ def _checked(form: FlaskForm) -> FlaskForm:
 @bp.post("/leads/<int:inquiry_id>/status")
 def lead_status(inquiry_id: int):
     inquiry = detail.get_lead(inquiry_id)
-    form = StatusForm()
+    form = LostStatusForm()
     if not form.validate_on_submit():
         return _detail_page(inquiry, UNPROCESSABLE, status_form=_checked_version(form))
 
     def change() -> str | None:
         if changes.set_status(inquiry, current_user, form.version.data, form.status.data,
-                               form.lost_reason.data):  # fmt: skip
+                              form.lost_reason.data, form.lost_reason_code.data):  # fmt: skip
             return _("Status changed to %(status)s.", status=STATUS_LABELS[form.status.data])
         return None
 

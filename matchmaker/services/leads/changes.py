@@ -25,6 +25,7 @@ from matchmaker.models import (
     Activity,
     ActivityKind,
     Inquiry,
+    LostReason,
     Match,
     MatchSource,
     Organization,
@@ -33,7 +34,7 @@ from matchmaker.models import (
     Verdict,
     utcnow,
 )
-from matchmaker.services import directory
+from matchmaker.services import directory, mail
 from matchmaker.services.ranking import rank_inquiry
 
 log = logging.getLogger(__name__)
@@ -106,18 +107,24 @@ def match_detail(match: Match) -> dict[str, Any]:
 
 
 @change
-def set_status(inquiry: Inquiry, user: User, status: str, reason: str = "") -> bool:
-    """Move the lead in the pipeline; `reason` is required for lost. False if nothing changed."""
+def set_status(inquiry: Inquiry, user: User, status: str, reason: str = "",
+               reason_code: str | None = None) -> bool:  # fmt: skip
+    """Move the lead in the pipeline. A lost lead needs a reason from the vocabulary
+    (LostReason; none given means "other") and, for "other", words. False if nothing changed."""
     if status not in set(Status):
         raise WorkflowError(_("Choose a status from the list."))
-    reason = reason.strip() if status == Status.LOST else ""
-    if status == Status.LOST and not reason:
+    lost = status == Status.LOST
+    reason = reason.strip() if lost else ""
+    code = (reason_code or LostReason.OTHER) if lost else ""
+    if lost and code not in set(LostReason):
+        raise WorkflowError(_("Choose why the lead was lost from the list."))
+    if lost and code == LostReason.OTHER and not reason:
         raise WorkflowError(_("Say why the lead was lost."))
-    if inquiry.status == status and inquiry.lost_reason == reason:
+    if (inquiry.status, inquiry.lost_reason_code, inquiry.lost_reason) == (status, code, reason):
         return False
     record(inquiry, user, ActivityKind.STATUS_CHANGED, previous=inquiry.status, status=status,
-           reason=reason)  # fmt: skip
-    inquiry.status, inquiry.lost_reason = status, reason
+           reason=reason, **({"reason_code": code} if code else {}))  # fmt: skip
+    inquiry.status, inquiry.lost_reason, inquiry.lost_reason_code = status, reason, code
     return True
 
 
@@ -136,6 +143,8 @@ def assign(inquiry: Inquiry, user: User, assignee_id: int | None) -> bool:
         previous=inquiry.assignee.name if inquiry.assignee else "",
     )  # fmt: skip
     inquiry.assignee = assignee
+    if assignee is not None and assignee.id != user.id:
+        mail.send_assignment_notification(inquiry, assignee, user)
     return True
 
 

@@ -128,6 +128,12 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
     return LeadPage(page=result, counts=counts, no_clear_match=frozenset(flagged))
 
 
+def select_leads(filters: LeadFilters) -> sa.Select[tuple[Inquiry]]:
+    """Every lead the list shows under filters, in its order (for the export and bulk changes)."""
+    return sa.select(Inquiry).where(*_conditions(filters, with_status=True)).order_by(
+        *_order(filters))
+
+
 def status_counts(filters: LeadFilters = LeadFilters()) -> dict[str, int]:
     """How many leads are in each status under the filters (the status filter aside)."""
     status = scanned(Inquiry.status) if _reads_rows(filters) else Inquiry.status

@@ -1,0 +1,52 @@
+"""The one formatter of every date and time shown to people: pages, mail and charts.
+
+Day before month, a 24-hour clock, the month's name rather than its number (so "12/4/26" can
+never be read as December), in the agency's time zone (MATCHMAKER_TIMEZONE) and the reader's
+language; templates use it as the `moment` filter. Stored times are UTC; machine-readable
+ones (<time datetime>, CSV, the API) stay ISO.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from flask import current_app
+from flask_babel import get_locale
+
+# CLDR patterns; the month's abbreviation and the separators follow the reader's language.
+PATTERNS = {
+    "datetime": "d MMM y, HH:mm",  # 12 Apr 2026, 15:45 · 12 avr. 2026, 15:45
+    "date": "d MMM y",  # 12 Apr 2026
+    "day": "d MMM",  # 12 Apr: chart axes, within a period whose year is shown
+    "month": "MMM y",  # Apr 2026
+    "time": "HH:mm",  # 15:45
+}
+
+
+def agency_zone() -> ZoneInfo:
+    """The agency's time zone, in which days begin and end and times are shown."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def local(moment: datetime) -> datetime:
+    """An aware datetime in the agency's time zone (naive ones are taken as UTC)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given; use an aware UTC datetime")
+    return moment.astimezone(agency_zone())
+
+
+def format_moment(value: datetime | date | str | None, style: str = "datetime",
+                  lang: str | None = None) -> str:  # fmt: skip
+    """value as people read it: a datetime in the agency's zone, a date (or an ISO date, as
+    kept on the trail) as it is."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    pattern = PATTERNS[style]
+    locale = lang or str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    if isinstance(value, datetime):
+        return format_datetime(local(value), pattern, locale=locale)
+    return format_date(value, pattern, locale=locale)

@@ -1,0 +1,51 @@
+"""The first-run checklist: what a fresh install still lacks before it can carry real leads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from matchmaker.extensions import db
+from matchmaker.models import User
+
+PLACEHOLDER_DOMAIN = ".invalid"  # the shipped STAFF_INBOX delivers nowhere
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    """One thing to do; `key` names it for the template (its words and its link)."""
+
+    key: str
+    done: bool
+
+
+def routing_configured() -> bool:
+    """Some active staff member covers at least one sector, so new leads get assigned."""
+    return bool(db.session.scalar(
+        db.select(sa.func.count()).select_from(User)
+        .where(User.active, sa.type_coerce(User.sectors, sa.String) != "")
+    ))  # fmt: skip
+
+
+def staff_inbox_configured() -> bool:
+    inbox = str(current_app.config.get("STAFF_INBOX") or "").strip().lower()
+    return bool(inbox) and not inbox.rstrip(">").endswith(PLACEHOLDER_DOMAIN)
+
+
+def smtp_configured() -> bool:
+    return bool(str(current_app.config.get("SMTP_HOST") or "").strip())
+
+
+def first_run_checklist() -> list[SetupStep]:
+    """Every step, done or not, in the order to do them."""
+    return [
+        SetupStep("routing", routing_configured()),
+        SetupStep("staff_inbox", staff_inbox_configured()),
+        SetupStep("smtp", smtp_configured()),
+    ]
+
+
+def steps_to_do() -> list[SetupStep]:
+    return [step for step in first_run_checklist() if not step.done]
