@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_CLAIM_SECONDS": 300,  # a relay's lease on a message it is sending
     "OUTBOX_SEND_AFTER_COMMIT": True,  # try an immediate delivery in the background
     "STAFF_IDLE_TIMEOUT_MINUTES": 60,
+    "STAFF_SESSION_MAX_HOURS": 12,  # from sign-in, however active the session
     # Insight and privacy: when an open lead counts as stale (its assignee is reminded), when a
     # lead's best match is too weak (a demand gap), and how long inquiries are kept.
     "STALE_AFTER_DAYS": 7,
@@ -70,6 +71,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app)
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
+        # __Host-: the browser only keeps it if Secure, for Path=/ and no Domain (no subdomain
+        # or plain-http page can plant or overwrite it).
+        app.config.update(SESSION_COOKIE_NAME="__Host-session", SESSION_COOKIE_PATH="/",
+                          SESSION_COOKIE_DOMAIN=None)  # fmt: skip
     _check_secret_key(app)
 
 

@@ -8,7 +8,7 @@ from matchmaker.extensions import db, login_manager
 from matchmaker.models import User
 from matchmaker.security import safe_next_path
 from matchmaker.services import accounts
-from matchmaker.staff import bp
+from matchmaker.staff import bp, session_policy
 from matchmaker.staff.forms import LoginForm
 
 
@@ -26,6 +26,7 @@ def login():
         if attempt.user is not None:
             session.clear()  # a new session at sign-in: nothing carried over from before
             login_user(attempt.user)
+            session_policy.begin()
             return redirect(safe_next_path(form.next.data, url_for("staff.index")))
         if attempt.locked:
             current_app.logger.warning("Sign-in refused for a locked account")
