@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_BACKOFF_MAX_SECONDS": 6 * 3600,
     "OUTBOX_CLAIM_SECONDS": 300,  # a relay's lease on a message it is sending
     "OUTBOX_SEND_AFTER_COMMIT": True,  # try an immediate delivery in the background
+    "AUDIT_LOG": "-",  # the security/audit stream (JSON lines): "-" for stderr, or a file path
     "STAFF_IDLE_TIMEOUT_MINUTES": 60,
     "STAFF_SESSION_MAX_HOURS": 12,  # from sign-in, however active the session
     # Insight and privacy: when an open lead counts as stale (its assignee is reminded), when a

@@ -1,9 +1,10 @@
 """Staff sign-in and sign-out."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from matchmaker import audit
 from matchmaker.extensions import db, login_manager
 from matchmaker.models import User
 from matchmaker.security import safe_next_path
@@ -27,9 +28,10 @@ def login():
             session.clear()  # a new session at sign-in: nothing carried over from before
             login_user(attempt.user)
             session_policy.begin()
+            audit.event("sign_in.success")
             return redirect(safe_next_path(form.next.data, url_for("staff.index")))
-        if attempt.locked:
-            current_app.logger.warning("Sign-in refused for a locked account")
+        audit.event("sign_in.failure", email=audit.email_digest(form.email.data),
+                    locked=attempt.locked)  # fmt: skip
         flash(_("The email or password is not right, or the account is locked for a while. "
                 "Try again in a few minutes."), "error")  # fmt: skip
     elif current_user.is_authenticated and request.method == "GET":
