@@ -22,6 +22,8 @@ DEFAULTS: dict[str, Any] = {
     # Public inquiry form: a cap on what one POST may carry, and a rate limit per client address.
     "INQUIRY_MAX_BYTES": 64 * 1024,
     "INQUIRY_RATE_LIMIT": "5 per minute;30 per hour",
+    # Staff sign-in: failed attempts accepted from one client address (then 429).
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",  # per process; redis://host:6379/0 to share
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429

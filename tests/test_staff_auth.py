@@ -1,6 +1,6 @@
 """Staff sign-in: permission boundaries, throttling, sessions ended on the server."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -60,28 +60,7 @@ def test_unknown_user_and_wrong_password_get_the_same_message(client, make_user)
     assert WRONG in unknown.text and WRONG in wrong.text
 
 
-def test_five_failures_lock_the_account_even_with_the_right_password(app, client, make_user):
-    make_user()
-    for _ in range(accounts.MAX_FAILED_LOGINS):
-        login(client, "staff@agency.be", "not the password")
-    assert user_row(app, "staff@agency.be").locked_until is not None
-    response = login(client, "staff@agency.be")
-    assert response.status_code == 200 and WRONG in response.text
-    assert client.get("/staff/").status_code == 302
-
-
-def test_lock_expires(app, client, make_user):
-    make_user(locked_until=datetime.now(UTC) - timedelta(seconds=1))
-    assert login(client, "staff@agency.be").headers["Location"] == "/staff/"
-
-
-def test_failure_counter_is_shared_by_separate_workers(app, make_user):
-    """Two clients stand for two workers: the count lives in the database, not in a process."""
-    make_user()
-    first, second = app.test_client(), app.test_client()
-    for attempt in range(accounts.MAX_FAILED_LOGINS):
-        login(first if attempt % 2 else second, "staff@agency.be", "wrong password!")
-    assert user_row(app, "staff@agency.be").locked_until is not None
+# Throttling (growing delays per account and address, no lock-out): test_sign_in_throttle.py
 
 
 def test_sign_out_ends_the_session_on_the_server(app, client, make_user):

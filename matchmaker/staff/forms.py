@@ -44,13 +44,15 @@ from matchmaker.labels import (
 from matchmaker.models import Match, Role, Status, User
 from matchmaker.public.forms import MultiCheckboxField
 from matchmaker.services import directory
+from matchmaker.services.accounts import MAX_PASSWORD_LENGTH
 from matchmaker.services.leads import listing
 from matchmaker.taxonomy import KINDS, SIZES
 
 
 class LoginForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     next = HiddenField()
 
 
