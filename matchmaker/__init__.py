@@ -17,7 +17,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from flask import Flask
 
-    from matchmaker import cli, database, errors, health, i18n, labels, security, staff, templating
+    from matchmaker import (
+        audit,
+        cli,
+        database,
+        errors,
+        health,
+        i18n,
+        labels,
+        security,
+        staff,
+        templating,
+    )
     from matchmaker.api import bp as api_bp
     from matchmaker.config import load_config
     from matchmaker.extensions import csrf, limiter, login_manager
@@ -28,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     load_config(app, config)
     database.init_app(app)
     security.init_app(app)
+    audit.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     # Public inquiry form: a cap on what one POST may carry, and a rate limit per client address.
     "INQUIRY_MAX_BYTES": 64 * 1024,
     "INQUIRY_RATE_LIMIT": "5 per minute;30 per hour",
+    # Staff sign-in: failed attempts accepted from one client address (then 429).
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",  # per process; redis://host:6379/0 to share
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429
@@ -43,7 +45,9 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_BACKOFF_MAX_SECONDS": 6 * 3600,
     "OUTBOX_CLAIM_SECONDS": 300,  # a relay's lease on a message it is sending
     "OUTBOX_SEND_AFTER_COMMIT": True,  # try an immediate delivery in the background
+    "AUDIT_LOG": "-",  # the security/audit stream (JSON lines): "-" for stderr, or a file path
     "STAFF_IDLE_TIMEOUT_MINUTES": 60,
+    "STAFF_SESSION_MAX_HOURS": 12,  # from sign-in, however active the session
     # Insight and privacy: when an open lead counts as stale (its assignee is reminded), when a
     # lead's best match is too weak (a demand gap), and how long inquiries are kept.
     "STALE_AFTER_DAYS": 7,
@@ -76,6 +80,11 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = _time_zone(app.config["TIMEZONE"])
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
+        # __Host-: the browser only keeps it if Secure, for Path=/ and no Domain (no subdomain
+        # or plain-http page can plant or overwrite it).
+        app.config.update(SESSION_COOKIE_NAME="__Host-session", SESSION_COOKIE_PATH="/",
+                          SESSION_COOKIE_DOMAIN=None)  # fmt: skip
     _check_secret_key(app)
 
 

@@ -1,10 +1,10 @@
 """Error pages: a plain explanation for the visitor, never a stack trace."""
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from matchmaker import api
+from matchmaker import api, audit
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +27,8 @@ def explanation(code: int) -> str:
 
 
 def render_http_error(error: HTTPException):
+    if error.code == 403:
+        audit.event("access.denied", endpoint=request.endpoint, method=request.method)
     if api.is_api_request():
         return api.error_response(error)
     code = error.code or 500

@@ -412,3 +412,17 @@ class ApiToken(db.Model):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins on one account from one client address, and when the next attempt from
+    there may be checked (services/sign_in_throttle.py). Keyed by a hash: no address stored."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_user.id", ondelete="CASCADE"),
+                                         index=True)  # fmt: skip
+    failures: Mapped[int] = mapped_column(default=0)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

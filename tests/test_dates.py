@@ -11,7 +11,7 @@ from matchmaker.config import ConfigError
 from matchmaker.dates import format_moment
 from matchmaker.extensions import db
 from tests import factories
-from tests.conftest import login, new_inquiry
+from tests.helpers import login, new_inquiry
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 AFTERNOON = datetime(2026, 4, 12, 13, 45, tzinfo=UTC)  # 15:45 in Brussels (summer time)

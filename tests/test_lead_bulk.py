@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, OutboxMessage
 from tests import factories
-from tests.conftest import login
+from tests.helpers import login
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from matchmaker import create_app
 from matchmaker.config import ConfigError, secret_key_file
-from tests.conftest import login
+from tests.helpers import login
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "flask", "--app", "matchmaker"]

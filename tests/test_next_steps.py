@@ -12,7 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, NextStep, OutboxMessage, User, utcnow
 from matchmaker.services.leads import next_steps
 from tests import factories
-from tests.conftest import login
+from tests.helpers import login
 
 
 @pytest.fixture

@@ -83,3 +83,8 @@ def test_a_nul_byte_in_the_address_is_a_bad_request_not_a_crash(client, url, jso
         assert response.json["status"] == 400
     else:
         assert "The request could not be understood" in response.text
+
+
+def test_the_csp_forbids_any_base_element(client):
+    """Issue 13, defect 10: base-uri 'self' let an injected <base> re-point relative links."""
+    assert "base-uri 'none'" in client.get("/").headers["Content-Security-Policy"]

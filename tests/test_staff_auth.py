@@ -1,6 +1,6 @@
 """Staff sign-in: permission boundaries, throttling, sessions ended on the server."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -10,7 +10,6 @@ from matchmaker.models import User
 from matchmaker.services import accounts
 from matchmaker.staff import LAST_SEEN
 from tests.helpers import PASSWORD, login
-from tests.live import Visitor, gunicorn, hidden_value, prepare_database
 
 WRONG = "The email or password is not right"
 
@@ -61,43 +60,7 @@ def test_unknown_user_and_wrong_password_get_the_same_message(client, make_user)
     assert WRONG in unknown.text and WRONG in wrong.text
 
 
-def test_five_failures_lock_the_account_even_with_the_right_password(app, client, make_user):
-    make_user()
-    for _ in range(accounts.MAX_FAILED_LOGINS):
-        login(client, "staff@agency.be", "not the password")
-    assert user_row(app, "staff@agency.be").locked_until is not None
-    response = login(client, "staff@agency.be")
-    assert response.status_code == 200 and WRONG in response.text
-    assert client.get("/staff/").status_code == 302
-
-
-def test_lock_expires(app, client, make_user):
-    make_user(locked_until=datetime.now(UTC) - timedelta(seconds=1))
-    assert login(client, "staff@agency.be").headers["Location"] == "/staff/"
-
-
-def test_failure_counter_is_shared_by_separate_workers(tmp_path):
-    """Two servers of one worker each, on one database, take turns answering the wrong
-    password: neither sees five failures by itself, so a count kept in a process never locks."""
-    url = f"sqlite:///{tmp_path / 'workers.sqlite3'}"
-    prepare_database(url)
-    app = create_app({"TESTING": True, "DATABASE_URL": url})
-    with app.app_context():
-        accounts.create_user("staff@agency.be", "", PASSWORD, "staff")
-        db.session.commit()
-    with gunicorn(url, workers=1) as first, gunicorn(url, workers=1) as second:
-        for attempt in range(accounts.MAX_FAILED_LOGINS):
-            visitor = Visitor(second if attempt % 2 else first)
-            page = visitor.get("/staff/login")[2]
-            status, _, answer = visitor.post(
-                "/staff/login",
-                {"csrf_token": hidden_value(page, "csrf_token"), "email": "staff@agency.be",
-                 "password": "wrong password!"},
-            )  # fmt: skip
-            assert status == 200 and WRONG in answer
-        assert user_row(app, "staff@agency.be").locked_until is not None
-    with app.app_context():
-        db.engine.dispose()
+# Throttling (growing delays per account and address, no lock-out): test_sign_in_throttle.py
 
 
 def test_sign_out_ends_the_session_on_the_server(app, client, make_user):

@@ -14,7 +14,7 @@ from matchmaker.models import Activity, Inquiry, Match, User, utcnow
 from matchmaker.services import accounts
 from matchmaker.services.leads import listing
 from tests import factories
-from tests.helpers import BOTH_DATABASES, counted_statements, login
+from tests.helpers import BOTH_DATABASES, PASSWORD, counted_statements, login
 
 NOW = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
 
@@ -223,7 +223,7 @@ def test_the_list_takes_the_same_number_of_statements_for_5_or_50_leads(app, sta
 
     def add(count: int) -> None:
         with app.app_context():
-            users = [accounts.create_user(f"s{n}-{count}@agency.be", f"Staff {n}", "p" * 12)
+            users = [accounts.create_user(f"s{n}-{count}@agency.be", f"Staff {n}", PASSWORD)
                      for n in range(count)]  # fmt: skip
             db.session.flush()
             for n in range(count):

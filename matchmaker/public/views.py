@@ -145,5 +145,6 @@ def set_language(lang: str):
     if lang not in current_app.config["LANGUAGES"]:
         lang = current_app.config["BABEL_DEFAULT_LOCALE"]
     response = redirect(safe_next_path(request.args.get("next")))
-    response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    response.set_cookie(LANG_COOKIE, lang, max_age=ONE_YEAR, samesite="Lax", httponly=True,
+                        secure=request.is_secure)  # fmt: skip
     return response

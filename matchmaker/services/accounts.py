@@ -1,10 +1,9 @@
-"""Staff accounts: passwords, sign-in with a lockout shared by every worker, sessions, roles."""
+"""Staff accounts: passwords, sign-in throttled per account and address, sessions, roles."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -13,10 +12,15 @@ from flask_babel import gettext as _
 
 from matchmaker.extensions import db
 from matchmaker.models import Role, User, utcnow
+from matchmaker.services import sign_in_throttle
 
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
+MAX_PASSWORD_LENGTH = 128  # everywhere: the sign-in form, the account commands, hashing
+# zxcvbn (Dropbox's estimator, with its 30,000 most common passwords, English words, names,
+# keyboard patterns and dates): below this score a password falls to an online or slow
+# offline guess (fewer than 10^8 guesses), so it is refused.
+MIN_PASSWORD_SCORE = 3
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn's own limit; longer passwords are judged by their start
 # Generated passwords: 5 groups of 4 characters without look-alikes (31**20, about 99 bits).
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -32,15 +36,34 @@ class AccountError(ValueError):
 @dataclass(frozen=True)
 class SignIn:
     user: User | None
-    locked: bool = False
+    wait: int = 0  # seconds this address must wait before trying this account again
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, *context: str) -> str:
+    """The Argon2id hash of an acceptable password; context: the e-mail, the name (a password
+    built from them is easy to guess)."""
+    check_password(password, *context)
+    return hasher.hash(password)
+
+
+def check_password(password: str, *context: str) -> None:
+    """Refuse a password too short, too long, or too easy to guess (AccountError)."""
+    from zxcvbn import zxcvbn
+
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             _("The password must have at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
         )
-    return hasher.hash(password)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(
+            _("The password must have at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
+        )
+    inputs = [word for value in context for word in (value, *value.replace("@", " ").split())]
+    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE:
+        raise AccountError(
+            _("This password is too easy to guess: it is a common password or close to one. "
+              "Try a few unrelated words.")
+        )  # fmt: skip
 
 
 def generate_password() -> str:
@@ -55,8 +78,8 @@ def create_user(email: str, name: str, password: str, role: str = Role.STAFF) ->
     _check_role(role)
     if find_user(email):
         raise AccountError(_("An account for %(email)s already exists.", email=email))
-    user = User(email=email, name=name.strip() or email, password_hash=hash_password(password),
-                role=role)  # fmt: skip
+    user = User(email=email, name=name.strip() or email, role=role,
+                password_hash=hash_password(password, email, name))  # fmt: skip
     db.session.add(user)
     return user
 
@@ -83,28 +106,28 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def authenticate(email: str, password: str) -> SignIn:
-    """Check a sign-in attempt and record it (the caller commits, so the counter holds across
-    workers).
+def authenticate(email: str, password: str, address: str | None = None) -> SignIn:
+    """Check a sign-in attempt from a client address and record it (the caller commits, so the
+    count holds across workers).
 
-    Unknown accounts, wrong passwords and locked accounts look the same from outside;
-    `locked` only lets the caller log the lockout.
+    Unknown accounts and wrong passwords look the same from outside. An address that failed
+    on this account too often must wait (`wait` seconds, services/sign_in_throttle.py): its
+    attempt is not checked, nor counted.
     """
     user = find_user(email)
-    if user is None or not user.active:
-        _verify(_DUMMY_HASH, password)
+    if user is None or not user.active or len(password) > MAX_PASSWORD_LENGTH:
+        _verify(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
         return SignIn(None)
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        _verify(_DUMMY_HASH, password)
-        return SignIn(None, locked=True)
+    wait = sign_in_throttle.wait_seconds(user.id, address)
+    if wait:
+        return SignIn(None, wait=wait)
     if not _verify(user.password_hash, password):
-        _record_failure(user)
-        db.session.flush()
-        return SignIn(None, locked=user.locked_until is not None)
+        sign_in_throttle.record_failure(user.id, address)
+        return SignIn(None)
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    user.last_login_at = utcnow()
+    sign_in_throttle.forget(user.id, address)
     db.session.flush()
     return SignIn(user)
 
@@ -114,17 +137,6 @@ def _verify(password_hash: str, password: str) -> bool:
         return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _record_failure(user: User) -> None:
-    """Count the failure in one UPDATE, so concurrent attempts on several workers all count."""
-    db.session.execute(
-        sa.update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
-    )
-    db.session.refresh(user)
-    if user.failed_logins >= MAX_FAILED_LOGINS:
-        user.locked_until = utcnow() + LOCKOUT
-        user.failed_logins = 0
 
 
 def _check_role(role: str) -> None:
@@ -161,6 +173,7 @@ def reactivate(user: User) -> None:
     """Let a deactivated user sign in again, with a clean slate of failed attempts (no commit)."""
     user.active = True
     user.failed_logins, user.locked_until = 0, None
+    sign_in_throttle.forget(user.id)
 
 
 def reset_password(user: User) -> str:
@@ -169,6 +182,7 @@ def reset_password(user: User) -> str:
     password = generate_password()
     user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until = 0, None
+    sign_in_throttle.forget(user.id)
     end_all_sessions(user)
     return password
 

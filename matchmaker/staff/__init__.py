@@ -1,17 +1,18 @@
 """The back office: every staff page, guarded once; admin pages guarded once more."""
 
-from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+
+from matchmaker.staff import session_policy
+from matchmaker.staff.session_policy import LAST_SEEN  # noqa: F401  (tests set it)
 
 bp = Blueprint("staff", __name__)
 admin_bp = Blueprint("admin", __name__)
 
 OPEN_ENDPOINTS = {"staff.login"}
-LAST_SEEN = "staff_last_seen"
 
 
 @bp.before_request
@@ -21,13 +22,13 @@ def require_staff():
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("staff.login", next=_come_back_to()))
-    if _idle_too_long():
+    if session_policy.expired():
         logout_user()
         session.clear()
-        flash(_("You were signed out after a period of inactivity. Please sign in again."),
-              "warning")  # fmt: skip
+        flash(_("You were signed out after a period of inactivity or because your session "
+                "reached its maximum length. Please sign in again."), "warning")  # fmt: skip
         return redirect(url_for("staff.login", next=_come_back_to()))
-    session[LAST_SEEN] = datetime.now(UTC).timestamp()
+    session_policy.touch()
     return None
 
 
@@ -53,12 +54,6 @@ def _come_back_to() -> str | None:
     if referrer.netloc != request.host:
         return None
     return urlunsplit(("", "", referrer.path, referrer.query, ""))
-
-
-def _idle_too_long() -> bool:
-    last_seen = session.get(LAST_SEEN)
-    limit = current_app.config["STAFF_IDLE_TIMEOUT_MINUTES"] * 60
-    return last_seen is not None and datetime.now(UTC).timestamp() - last_seen > limit
 
 
 from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)

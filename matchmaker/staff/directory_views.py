@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from matchmaker import audit
 from matchmaker.errors import render_http_error
 from matchmaker.extensions import db
 from matchmaker.models import Organization
@@ -206,3 +207,4 @@ def _organization(slug: str) -> Organization:
 
 def _log(message: str, *args) -> None:
     current_app.logger.info("Directory admin %s " + message, current_user.email, *args)
+    audit.event("directory.change", action=message % args)

@@ -14,8 +14,8 @@ from matchmaker.labels import STATUS_LABELS
 from matchmaker.services import accounts
 from matchmaker.services.leads import bulk, changes, listing
 from matchmaker.staff import bp
-from matchmaker.staff.lead_forms import LeadFilterForm
 from matchmaker.staff.lead_bulk_forms import BulkLeadForm
+from matchmaker.staff.lead_forms import LeadFilterForm
 
 
 @bp.get("/leads/export.csv")

@@ -6,6 +6,7 @@ from flask import Response, current_app, flash, redirect, render_template, url_f
 from flask_babel import ngettext
 from flask_login import current_user
 
+from matchmaker import audit
 from matchmaker.extensions import db
 from matchmaker.models import utcnow
 from matchmaker.services import privacy
@@ -37,6 +38,8 @@ def privacy_export():
         return _render(form), UNPROCESSABLE
     data = privacy.export_personal_data(form.email.data, by=current_user)
     db.session.commit()
+    audit.event("privacy.export", email=audit.email_digest(form.email.data),
+                inquiries=len(data.get("inquiries", [])))  # fmt: skip
     filename = f"personal-data-{utcnow():%Y%m%d-%H%M%S}.json"
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
@@ -56,6 +59,8 @@ def privacy_erase():
         return _render(lookup, found=found, erasure=form), UNPROCESSABLE
     deletion = privacy.erase_personal_data(form.email.data, by=current_user)
     db.session.commit()
+    audit.event("privacy.erasure", email=audit.email_digest(form.email.data),
+                inquiries=len(deletion.inquiries), messages=deletion.messages)  # fmt: skip
     flash(
         ngettext("Erased: %(num)d inquiry (%(codes)s), with its matches, trail and mail.",
                  "Erased: %(num)d inquiries (%(codes)s), with their matches, trail and mail.",

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from matchmaker import audit
 from matchmaker.extensions import db
 from matchmaker.models import ApiToken, User
 from matchmaker.services import accounts, api_tokens
@@ -29,6 +30,8 @@ def api_token_create():
     user = db.get_or_404(User, form.user_id.data)
     issued = api_tokens.issue(user, form.name.data, form.scope.data, by=current_user)
     db.session.commit()
+    audit.event("api_token.issued", token=issued.token.id, for_user=user.id,
+                scope=form.scope.data)  # fmt: skip
     return render_template("staff/admin/api_token_created.html", token=issued.token,
                            secret=issued.secret)  # fmt: skip
 
@@ -38,6 +41,7 @@ def api_token_revoke(token_id: int):
     token = db.get_or_404(ApiToken, token_id)
     if api_tokens.revoke(token, by=current_user):
         db.session.commit()
+        audit.event("api_token.revoked", token=token.id, for_user=token.user_id)
         flash(_("The token “%(name)s” is revoked: it no longer works.", name=token.name),
               "success")  # fmt: skip
     return redirect(url_for("staff.admin.api_token_list"))

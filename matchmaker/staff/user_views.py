@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from matchmaker import audit
 from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts
@@ -101,3 +102,4 @@ def user_reset_password(user_id: int):
 
 def _log(message: str, *args) -> None:
     current_app.logger.info("Users admin %s " + message, current_user.email, *args)
+    audit.event("user.admin", action=message % args)

@@ -11,7 +11,7 @@ from matchmaker.extensions import db
 from matchmaker.models import NextStep
 from matchmaker.services import accounts
 from matchmaker.services.leads import next_steps, submission
-from tests.conftest import DESKTOP, PASSWORD, PHONE, assert_accessible, screenshot
+from tests.helpers import DESKTOP, PASSWORD, PHONE, assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
 
