@@ -21,6 +21,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from matchmaker.api import bp as api_bp
     from matchmaker.config import load_config
     from matchmaker.extensions import csrf, limiter, login_manager
+    from matchmaker.public.introduction_views import bp as introductions_bp
     from matchmaker.public.views import bp as public_bp
     from matchmaker.services import outbox
     from matchmaker.staff import bp as staff_bp
@@ -37,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     outbox.init_app(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(introductions_bp, url_prefix="/introductions")
     app.register_blueprint(health.bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

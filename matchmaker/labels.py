@@ -109,6 +109,24 @@ VERDICT_LABELS = {
     "not_relevant": _l("Not relevant"),
 }
 
+INTRODUCTION_STATE_LABELS = {
+    "needs_contact": _l("Needs a contact"),
+    "sent": _l("Sent, awaiting an answer"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired without an answer"),
+}
+
+DECLINE_REASON_LABELS = {
+    "not_a_fit": _l("Not a fit for what we do"),
+    "no_capacity": _l("No capacity at the moment"),
+    "bad_timing": _l("The timing is not right"),
+    "already_in_touch": _l("We are already in touch"),
+    "other": _l("Another reason"),
+}
+
+LANGUAGE_LABELS = {"en": "English", "fr": "Français"}
+
 
 def sector_choices() -> list[tuple[str, str]]:
     return [(code, SECTOR_LABELS[code]) for code in SECTORS]
@@ -205,6 +223,9 @@ def init_app(app: Flask) -> None:
         horizon_label=lambda code: HORIZON_LABELS.get(code, code),
         status_label=lambda code: STATUS_LABELS.get(code, code),
         verdict_label=lambda code: VERDICT_LABELS.get(code, code),
+        introduction_state_label=lambda code: INTRODUCTION_STATE_LABELS.get(code, code),
+        decline_reason_label=lambda code: DECLINE_REASON_LABELS.get(code, code),
+        language_label=lambda code: LANGUAGE_LABELS.get(code, code),
         country_name=country_name,
         match_reasons=match_reasons,
     )

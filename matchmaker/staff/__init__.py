@@ -63,6 +63,7 @@ def _idle_too_long() -> bool:
 
 from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     auth_views,
+    contact_views,
     directory_views,
     insight_views,
     outbox_views,
