@@ -184,14 +184,28 @@ def _lang() -> str:
     return str(get_locale() or "en")
 
 
-def match_reasons(explanation: Mapping[str, Any], *, staff: bool = False) -> list[str]:
+def match_reasons(
+    explanation: Mapping[str, Any], *, staff: bool = False, organization: bool = False
+) -> list[str]:
     """Why an organization matched, in plain words, from a Match's explanation: for the
-    investor (the result page, their mail), or in the back office's terse form (`staff`)."""
+    investor (the result page, their mail), in the back office's terse form (`staff`), or
+    addressed to the organization itself (`organization`: its introduction request)."""
     join = ", ".join if staff else partial(format_list, locale=_lang())
     terms = list(explanation.get("terms") or ())
     sectors = [str(SECTOR_LABELS.get(code, code)) for code in explanation.get("sectors") or ()]
     offers = [str(OFFER_LABELS.get(code, code)) for code in explanation.get("offers") or ()]
     reasons = []
+    if organization:
+        if terms:
+            quoted = join([_("“%(term)s”", term=term) for term in terms])
+            reasons.append(_("Your profile mentions %(terms)s.", terms=quoted))
+        if sectors:
+            reasons.append(_("They look for partners in %(names)s, where you are active.",
+                             names=join(sectors)))  # fmt: skip
+        if offers:
+            reasons.append(_("They are looking for %(names)s, which you offer.",
+                             names=join(offers)))  # fmt: skip
+        return reasons
     if terms and staff:
         reasons.append(_("Profile mentions: %(terms)s", terms=join(terms)))
     elif terms:
