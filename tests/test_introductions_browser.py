@@ -2,10 +2,11 @@
 the links read out of the delivered mails: staff introduce, the organization accepts with
 meeting slots (or declines), the investor picks a slot, both receive the .ics invitation, the
 investor's page shows it; used and forged links change nothing. Screenshots go to
-test-artifacts/ (docs/img/ for the README)."""
+test-artifacts/, and with MATCHMAKER_DOCS_SCREENSHOTS=1 to docs/img/ for the README."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import uuid
@@ -78,6 +79,10 @@ def introduce(page, base, lead) -> None:
 
 
 def keep_for_docs(name: str) -> None:
+    """Copy a screenshot to docs/img/ for the README, when MATCHMAKER_DOCS_SCREENSHOTS is set
+    (so that an ordinary run leaves the tracked images alone)."""
+    if not os.environ.get("MATCHMAKER_DOCS_SCREENSHOTS"):
+        return
     DOCS_IMG.mkdir(parents=True, exist_ok=True)
     shutil.copy(ARTIFACTS / f"{name}.png", DOCS_IMG / f"{name}.png")
 
