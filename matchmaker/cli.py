@@ -21,7 +21,7 @@ from matchmaker.services import (
     reminders,
 )
 from matchmaker.services.directory import check
-from matchmaker.services.leads import submission
+from matchmaker.services.leads import introductions, submission
 
 directory_cli = AppGroup("directory", help="Keep the directory of organizations.")
 users_cli = AppGroup("users", help="Manage staff accounts.")
@@ -329,9 +329,12 @@ def purge_inquiries(older_than_months: int | None, apply: bool) -> None:
 
 @reminders_cli.command("send")
 def send_reminders() -> None:
-    """Mail each assignee their stale leads, once a day at most (run it from cron)."""
+    """Mail each assignee their stale leads, once a day at most, and remind organizations of the
+    introductions they have not answered, expiring those past their time (run it from cron)."""
     report = reminders.send_reminders()
+    swept = introductions.sweep()
     db.session.commit()
+    click.echo(f"Introductions: {swept.reminded} reminded, {swept.expired} expired.")
     click.echo(
         f"Queued {report.mails} reminders about {report.leads} stale leads"
         + (f"; {report.already_reminded} already reminded today" if report.already_reminded else "")

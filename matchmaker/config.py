@@ -53,6 +53,12 @@ DEFAULTS: dict[str, Any] = {
     "STALE_AFTER_DAYS": 7,
     "DEMAND_GAP_THRESHOLD": 0.25,
     "RETENTION_MONTHS": 36,
+    # Introductions: an organization's answer link lives this long (one reminder this many days
+    # before the end); the investor's link to pick a proposed meeting slot; a meeting's length.
+    "INTRODUCTION_EXPIRY_DAYS": 14,
+    "INTRODUCTION_REMINDER_DAYS_BEFORE": 3,
+    "MEETING_LINK_DAYS": 30,
+    "MEETING_MINUTES": 45,
     "PROXY_HOPS": 0,  # reverse proxies in front of the app that set X-Forwarded-*
     "TRUSTED_HOSTS": None,  # e.g. ["matchmaker.example.be"]; None accepts any Host
     "SESSION_COOKIE_SECURE": None,  # None: secure except in debug and testing

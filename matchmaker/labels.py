@@ -127,6 +127,24 @@ LOST_REASON_LABELS = {
     "other": _l("Other reason"),
 }
 
+INTRODUCTION_STATE_LABELS = {
+    "needs_contact": _l("Needs a contact"),
+    "sent": _l("Sent, awaiting an answer"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired without an answer"),
+}
+
+DECLINE_REASON_LABELS = {
+    "not_a_fit": _l("Not a fit for what we do"),
+    "no_capacity": _l("No capacity at the moment"),
+    "bad_timing": _l("The timing is not right"),
+    "already_in_touch": _l("We are already in touch"),
+    "other": _l("Another reason"),
+}
+
+LANGUAGE_LABELS = {"en": "English", "fr": "Français"}
+
 
 def sector_choices() -> list[tuple[str, str]]:
     return [(code, SECTOR_LABELS[code]) for code in SECTORS]
@@ -227,10 +245,12 @@ def role_reason(role: str, kind: str = "") -> str:
 
 
 def match_reasons(
-    explanation: Mapping[str, Any], *, kind: str = "", staff: bool = False
+    explanation: Mapping[str, Any], *, kind: str = "", staff: bool = False,
+    organization: bool = False,
 ) -> list[str]:
     """Why an organization matched, in plain words, from a Match's explanation: for the
-    investor (the result page, their mail), or in the back office's terse form (`staff`).
+    investor (the result page, their mail), in the back office's terse form (`staff`), or
+    addressed to the organization itself (`organization`: its introduction request).
 
     The one formatter of the reasons: the organization's role for the inquirer (`kind`, the
     organization's, names a start-up as such), the inquiry's words its profile has, the
@@ -244,6 +264,17 @@ def match_reasons(
     sectors = [str(SECTOR_LABELS.get(code, code)) for code in explanation.get("sectors") or ()]
     offers = [str(OFFER_LABELS.get(code, code)) for code in explanation.get("offers") or ()]
     reasons = []
+    if organization:
+        if terms:
+            quoted = join([_quoted(term) for term in terms])
+            reasons.append(_("Your profile mentions %(terms)s.", terms=quoted))
+        if sectors:
+            reasons.append(_("They look for partners in %(names)s, where you are active.",
+                             names=join(sectors)))  # fmt: skip
+        if offers:
+            reasons.append(_("They are looking for %(names)s, which you offer.",
+                             names=join(offers)))  # fmt: skip
+        return reasons
     role = role_reason(explanation.get("role") or "", kind)
     if role:
         reasons.append(role)
@@ -290,6 +321,9 @@ def init_app(app: Flask) -> None:
         verdict_label=lambda code: VERDICT_LABELS.get(code, code),
         next_step_label=lambda code: NEXT_STEP_LABELS.get(code, code),
         lost_reason_label=lambda code: LOST_REASON_LABELS.get(code, code),
+        introduction_state_label=lambda code: INTRODUCTION_STATE_LABELS.get(code, code),
+        decline_reason_label=lambda code: DECLINE_REASON_LABELS.get(code, code),
+        language_label=lambda code: LANGUAGE_LABELS.get(code, code),
         country_name=country_name,
         match_reasons=match_reasons,
         strength_label=strength_label,

@@ -119,6 +119,50 @@ class Organization(Timestamped, db.Model):
         """The language to write to the organization in: English unless it reads only French."""
         return "fr" if self.description_fr and not self.description else "en"
 
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan", order_by="Contact.id"
+    )
+
+
+class Contact(Timestamped, db.Model):
+    """A person at an organization whom introductions are sent to, kept by staff."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(200), default="")
+    email: Mapped[str] = mapped_column(sa.String(254))
+    lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+
+    organization: Mapped[Organization] = relationship(back_populates="contacts")
+
+
+class OrganizationEventKind(enum.StrEnum):
+    """What an OrganizationEvent records."""
+
+    CONTACT_ADDED = "contact_added"
+    CONTACT_CHANGED = "contact_changed"
+    CONTACT_REMOVED = "contact_removed"
+
+
+class OrganizationEvent(db.Model):
+    """Append-only history of an organization: who changed what, and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    user: Mapped[User | None] = relationship()
+
 
 class DirectoryState(db.Model):
     """One row: the directory version, bumped by every change to the organizations."""
@@ -180,6 +224,13 @@ class ActivityKind(enum.StrEnum):
     COVERAGE_CHANGED = "coverage_changed"
     API_TOKEN_ISSUED = "api_token_issued"
     API_TOKEN_REVOKED = "api_token_revoked"
+    INTRODUCTION_PROPOSED = "introduction_proposed"
+    INTRODUCTION_SENT = "introduction_sent"
+    INTRODUCTION_REMINDED = "introduction_reminded"
+    INTRODUCTION_ACCEPTED = "introduction_accepted"
+    INTRODUCTION_DECLINED = "introduction_declined"
+    INTRODUCTION_EXPIRED = "introduction_expired"
+    MEETING_CHOSEN = "meeting_chosen"
     PERSONAL_DATA_EXPORTED = "personal_data_exported"
     PERSONAL_DATA_ERASED = "personal_data_erased"
     RETENTION_PURGE = "retention_purge"
@@ -300,6 +351,9 @@ class Inquiry(Timestamped, db.Model):
     matches: Mapped[list[Match]] = relationship(
         back_populates="inquiry", cascade="all, delete-orphan", order_by="Match.rank"
     )
+    introductions: Mapped[list[Introduction]] = relationship(
+        back_populates="inquiry", cascade="all, delete-orphan", order_by="Introduction.id"
+    )
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (sa.Index("ix_inquiry_status_created_at", "status", "created_at"),)
@@ -325,6 +379,73 @@ class Match(db.Model):
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="matches")
     organization: Mapped[Organization] = relationship()
+
+
+class IntroductionState(enum.StrEnum):
+    """Where an introduction stands: waiting for a contact, sent, then answered or expired."""
+
+    NEEDS_CONTACT = "needs_contact"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class DeclineReason(enum.StrEnum):
+    NOT_A_FIT = "not_a_fit"
+    NO_CAPACITY = "no_capacity"
+    BAD_TIMING = "bad_timing"
+    ALREADY_IN_TOUCH = "already_in_touch"
+    OTHER = "other"
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Introduction(db.Model):
+    """The investor proposed to one matched organization, and the organization's answer."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    match_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("match.id", ondelete="CASCADE"), unique=True
+    )
+    inquiry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("inquiry.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    state: Mapped[str] = mapped_column(
+        sa.String(20), default=IntroductionState.NEEDS_CONTACT, index=True
+    )
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    message: Mapped[str] = mapped_column(sa.Text, default="")  # the agency's word
+    # The contact it went to, as it was when sent
+    contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    contact_lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+    nonce: Mapped[str] = mapped_column(sa.String(32), default=new_nonce)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The answer
+    answer_message: Mapped[str] = mapped_column(sa.Text, default="")
+    decline_reason: Mapped[str] = mapped_column(sa.String(20), default="")
+    slots: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # ISO UTC times proposed
+    meeting_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the slot the investor chose
+
+    match: Mapped[Match] = relationship()
+    inquiry: Mapped[Inquiry] = relationship(back_populates="introductions")
+    organization: Mapped[Organization] = relationship()
+    proposed_by: Mapped[User | None] = relationship()
+
+    @property
+    def slot_times(self) -> list[datetime]:
+        """The proposed meeting times, earliest first."""
+        return sorted(datetime.fromisoformat(slot) for slot in self.slots or ())
 
 
 class Activity(db.Model):
@@ -374,6 +495,8 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
+    reply_to: Mapped[str] = mapped_column(sa.String(254), default="")
+    calendar: Mapped[str] = mapped_column(sa.Text, default="")  # an .ics invitation to attach
     message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -6,7 +6,7 @@ from flask import Flask
 from wtforms import Field
 
 from matchmaker.dates import format_moment
-from matchmaker.models import ActivityKind, MatchSource, Verdict
+from matchmaker.models import ActivityKind, IntroductionState, MatchSource, Verdict
 from matchmaker.pagination import page_url
 
 
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         page_url=page_url, field_attrs=field_attrs,
         ActivityKind=ActivityKind, MatchSource=MatchSource, Verdict=Verdict,
+        IntroductionState=IntroductionState,
     )
 
 

@@ -141,8 +141,9 @@ def test_result_page_shows_the_reference_matches_reasons_and_next_steps(app, cli
     assert "Why it matches" in page
     assert "Their profile mentions: “viral vectors”" in page
     assert "Active in Life sciences and health, the sector you chose." in page
-    assert "What happens next" in page
-    assert "As you allowed it, we may send your inquiry" in page
+    assert "Where your inquiry stands" in page
+    assert "As you allowed it, we may propose you to the organizations" in page
+    assert "each one receives your details only if it accepts" in page
     assert result.headers["Cache-Control"] == "no-store"
     assert result.headers["Referrer-Policy"] == "no-referrer"
 

@@ -16,7 +16,8 @@ from matchmaker.extensions import db
 from tests.helpers import BOTH_DATABASES
 
 TABLES = {"organization", "directory_state", "directory_upload", "staff_user", "inquiry", "match",
-          "activity", "outbox_message", "api_token", "next_step", "sign_in_throttle"}  # fmt: skip
+          "activity", "outbox_message", "api_token", "next_step", "sign_in_throttle", "contact",
+          "organization_event", "introduction"}  # fmt: skip
 
 
 @BOTH_DATABASES

@@ -336,68 +336,49 @@ def test_two_changes_racing_to_commit_the_second_is_refused(app, lead):
 
 
 @BOTH_DATABASES
-def test_introductions_go_to_each_organization_and_the_investor_is_told(app, ann, lead):
+def test_introductions_go_to_each_contact_and_wait_without_one(app, ann, lead):
+    """The organization's contact gets a request to answer; one without a contact waits; the
+    investor is told nothing until an organization accepts (tests/test_introductions.py)."""
     app.config["BASE_URL"] = "https://matchmaker.example.be"
     response = post(ann, app, lead, "introduce", matches=lead.matches[:2],
                     message="They make <GMP> vectors")  # fmt: skip
     page = follow(ann, response)
-    assert f"Introduction sent to {lead.orgs[0]}, {lead.orgs[1]}. The investor is told" in page
-    assert f"No contact address in the directory for {lead.orgs[1]}" in page
-    assert "ann@agency.be, to forward." in page
+    assert f"Introduction sent to {lead.orgs[0]}: they can accept or decline it." in page
+    assert f"No contact yet at {lead.orgs[1]}: the introduction waits" in page
 
-    to_org, to_staff, to_investor = outbox(app)
+    [to_org] = outbox(app)
     assert to_org.recipient == "bd@first.example"
-    assert to_org.subject.startswith("Mise en relation : Sakura Bio Partners (Japon)")
-    assert "Aiko Tanaka" in to_org.body_text and "aiko@example.jp" in to_org.body_text
+    assert to_org.subject.startswith(
+        "Demande de mise en relation : Sakura Bio Partners (Japon) souhaite rencontrer")
     assert "They make <GMP> vectors" in to_org.body_text
     assert "They make &lt;GMP&gt; vectors" in to_org.body_html
     assert "<GMP>" not in to_org.body_html
-    assert to_staff.recipient == "ann@agency.be"
-    assert to_staff.subject.startswith("To forward: Introduction: Sakura Bio Partners (Japan)")
-    assert f"{lead.orgs[1]} has no contact address in the directory" in to_staff.body_text
-    assert f"https://matchmaker.example.be/staff/leads/{lead.id}" in to_staff.body_text
+    assert "aiko@example.jp" not in to_org.body_text  # only once they accept
+    assert "https://matchmaker.example.be/introductions/answer/" in to_org.body_text
     assert "/staff/leads/" not in to_org.body_text  # the back office is for staff only
-    assert to_investor.recipient == "aiko@example.jp"
-    code = state(app, lead).code
-    assert to_investor.subject == f"Introduction to 2 Walloon organizations ({code})"
-    assert lead.orgs[0] in to_investor.body_text and lead.orgs[1] in to_investor.body_text
-    assert "Ann Peeters, ann@agency.be" in to_investor.body_text
-    assert {m.inquiry_id for m in (to_org, to_staff, to_investor)} == {lead.id}
+    assert to_org.inquiry_id == lead.id
 
     after = state(app, lead)
     assert [m.introduced_at is not None for m in after.matches] == [True, True, False]
     assert after.status == "introduced"
     kinds = [a.kind for a in activities(app, lead) if a.kind != "viewed"]
-    assert kinds == ["submitted", "email_queued", "email_queued", "email_queued", "introduced",
+    assert kinds == ["submitted", "email_queued", "introduction_sent", "introduced",
                      "status_changed"]  # fmt: skip
     [introduced] = activities(app, lead, "introduced")
-    assert [o["via_staff"] for o in introduced.detail["organizations"]] == [False, True]
+    assert [o["state"] for o in introduced.detail["organizations"]] == ["sent", "needs_contact"]
     assert introduced.detail["message"] == "They make <GMP> vectors"
     assert f"Ann Peeters introduced the investor to {lead.orgs[0]}, {lead.orgs[1]}." in page
+    assert f"{lead.orgs[1]} has no contact yet: the introduction waits." in page
     assert "Introduced " in page  # the badge on the two matches
 
 
-def test_the_investor_is_told_in_their_language(app, ann, lead):
+def test_only_new_and_qualified_leads_move_to_introduced(app, ann, lead):
     with app.app_context():
-        inquiry = db.session.get(Inquiry, lead.id)
-        inquiry.lang, inquiry.name = "fr", "Claire <Martin>"
-        inquiry.status = "in_discussion"
+        db.session.get(Inquiry, lead.id).status = "in_discussion"
         db.session.commit()
     follow(ann, post(ann, app, lead, "introduce", matches=[lead.matches[2]]))
-    to_investor = outbox(app)[-1]
-    assert to_investor.subject.startswith(f"Mise en relation avec {lead.orgs[2]}")
-    assert "Bonjour Claire <Martin>," in to_investor.body_text
-    assert "Claire &lt;Martin&gt;" in to_investor.body_html
-    assert state(app, lead).status == "in_discussion"  # only new and qualified leads move
-
-
-def test_an_unassigned_lead_forwards_to_the_staff_inbox(app, ann, lead):
-    app.config["STAFF_INBOX"] = "leads@agency.example"
-    with app.app_context():
-        db.session.get(Inquiry, lead.id).assignee_id = None
-        db.session.commit()
-    follow(ann, post(ann, app, lead, "introduce", matches=[lead.matches[1]]))
-    assert [m.recipient for m in outbox(app)] == ["leads@agency.example", "aiko@example.jp"]
+    assert state(app, lead).status == "in_discussion"
+    assert outbox(app) == []  # no contact: nothing is mailed, to staff or the investor
 
 
 def test_no_introduction_without_the_investors_consent_to_share(app, ann, lead):
@@ -423,7 +404,7 @@ def test_introducing_needs_a_choice_and_never_twice(app, ann, lead):
     assert f'name="matches" value="{lead.matches[0]}"' not in page
     page = follow(ann, post(ann, app, lead, "introduce", matches=[lead.matches[0]]))
     assert f"Already introduced: {lead.orgs[0]}." in page
-    assert len(outbox(app)) == 2  # the first introduction and its mail to the investor
+    assert len(outbox(app)) == 1  # the first introduction's request to the organization
 
 
 # CSRF -------------------------------------------------------------------------------------------

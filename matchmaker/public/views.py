@@ -18,7 +18,8 @@ from matchmaker.pagination import requested_page
 from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearchForm, InquiryForm
 from matchmaker.security import safe_next_path
 from matchmaker.services import directory, ranking
-from matchmaker.services.leads import detail, submission
+from matchmaker.services.leads import detail, introductions, submission
+from matchmaker.services.mail import agency_contact
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION, notice_template
 from matchmaker.services.ranking import TOP_MATCHES
 
@@ -116,6 +117,8 @@ def inquiry_result(reference: str):
             inquiry=inquiry,
             matches=detail.top_matches(inquiry, TOP_MATCHES),
             no_clear_match=ranking.has_no_clear_match(inquiry),
+            progress=introductions.progress(inquiry),
+            agency=agency_contact(inquiry),
         )
     )
     # The address is the only key to this page: keep it out of caches, referrers and indexes.

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from matchmaker.models import Inquiry, Match, Organization, OutboxMessage, User
+from matchmaker.models import Inquiry, Introduction, Match, OutboxMessage, User
 from matchmaker.services.leads.detail import top_matches
 from matchmaker.services.outbox import enqueue
 from matchmaker.services.ranking import has_no_clear_match
@@ -50,27 +50,98 @@ def send_new_lead_notification(
                  lead_url=lead_url(inquiry))  # fmt: skip
 
 
-def send_introduction_to_organization(
-    inquiry: Inquiry, match: Match, recipient: str, message: str
+def send_introduction_request(introduction: Introduction, answer_url: str) -> OutboxMessage:
+    """To the organization's contact, in their language: who the investor is, what they agreed
+    to share, why we think they fit, and the link to accept or decline."""
+    return _introduction_request(introduction, answer_url, reminder=False)
+
+
+def send_introduction_reminder(introduction: Introduction, answer_url: str) -> OutboxMessage:
+    """To the organization's contact: the same request, once, before it expires."""
+    return _introduction_request(introduction, answer_url, reminder=True)
+
+
+def _introduction_request(
+    introduction: Introduction, answer_url: str, reminder: bool
 ) -> OutboxMessage:
-    """To an organization (or the staff to forward it): the investor's details."""
-    org = match.organization
+    inquiry = introduction.inquiry
     contact_name, contact_email = agency_contact(inquiry)
     return _send(
-        "introduction_organization", recipient, org.profile_lang, inquiry=inquiry, org=org,
-        match=match, message=message, via_staff=not org.contact_email, contact_name=contact_name,
-        contact_email=contact_email, lead_url=lead_url(inquiry),
+        "introduction_request", introduction.contact_email, introduction.contact_lang,
+        inquiry=inquiry, introduction=introduction, org=introduction.organization,
+        match=introduction.match, answer_url=answer_url, reminder=reminder,
+        contact_name=contact_name, contact_email=contact_email,
     )  # fmt: skip
 
 
-def send_introduction_to_investor(
-    inquiry: Inquiry, organizations: Sequence[Organization]
+def send_introduction_accepted_to_investor(
+    introduction: Introduction, meeting_url: str
 ) -> OutboxMessage:
-    """To the investor: whom they were introduced to, and whom to ask at the agency."""
+    """To the investor, in their language: the organization accepted; its contact's details and
+    message, the proposed slots; answers go to the organization's contact."""
+    inquiry = introduction.inquiry
     contact_name, contact_email = agency_contact(inquiry)
-    return _send("introduction_investor", inquiry.email, inquiry.lang, inquiry=inquiry,
-                 orgs=list(organizations), contact_name=contact_name,
-                 contact_email=contact_email)  # fmt: skip
+    return _send(
+        "introduction_accepted_investor", inquiry.email, inquiry.lang, inquiry=inquiry,
+        introduction=introduction, org=introduction.organization, meeting_url=meeting_url,
+        contact_name=contact_name, contact_email=contact_email,
+        reply_to=introduction.contact_email,
+    )  # fmt: skip
+
+
+def send_introduction_accepted_to_organization(introduction: Introduction) -> OutboxMessage:
+    """To the organization's contact: the investor's details; answers go to the investor."""
+    inquiry = introduction.inquiry
+    contact_name, contact_email = agency_contact(inquiry)
+    return _send(
+        "introduction_accepted_organization", introduction.contact_email,
+        introduction.contact_lang, inquiry=inquiry, introduction=introduction,
+        org=introduction.organization, contact_name=contact_name, contact_email=contact_email,
+        reply_to=inquiry.email,
+    )  # fmt: skip
+
+
+def send_introduction_answer(introduction: Introduction) -> OutboxMessage:
+    """To the assignee (or the staff inbox): the organization accepted, declined, or let the
+    introduction expire."""
+    inquiry = introduction.inquiry
+    return _send("introduction_answer", _staff_address(inquiry.assignee), _staff_lang(),
+                 inquiry=inquiry, introduction=introduction, org=introduction.organization,
+                 lead_url=lead_url(inquiry))  # fmt: skip
+
+
+def send_meeting_invitations(introduction: Introduction) -> list[OutboxMessage]:
+    """To both sides, each in their language: the meeting the investor chose, as an .ics
+    invitation; answers go to the other side."""
+    from matchmaker.services.calendar import invitation
+
+    inquiry, org = introduction.inquiry, introduction.organization
+    assert introduction.meeting_at is not None
+    sides = [
+        (inquiry.email, inquiry.lang, introduction.contact_email),
+        (introduction.contact_email, introduction.contact_lang, inquiry.email),
+    ]
+    sent = []
+    for recipient, lang, reply_to in sides:
+        with force_locale(lang):
+            summary = render_template("email/meeting_invitation.summary.txt", inquiry=inquiry,
+                                      org=org).strip()  # fmt: skip
+        calendar = invitation(
+            uid=f"introduction-{introduction.id}-{introduction.nonce}@matchmaker",
+            start=introduction.meeting_at,
+            minutes=int(current_app.config["MEETING_MINUTES"]),
+            summary=summary,
+            description=summary,
+            organizer=(introduction.contact_name or org.name, introduction.contact_email),
+            attendees=[(inquiry.name, inquiry.email),
+                       (introduction.contact_name or org.name, introduction.contact_email)],
+        )  # fmt: skip
+        sent.append(
+            _send("meeting_invitation", recipient, lang, inquiry=inquiry,
+                  introduction=introduction, org=org, to_investor=recipient == inquiry.email,
+                  reply_to=reply_to, calendar=calendar)  # fmt: skip
+        )
+    return sent
 
 
 def send_stale_reminder(
@@ -105,6 +176,11 @@ def lead_url(inquiry: Inquiry) -> str:
     return _url(f"/staff/leads/{inquiry.id}")
 
 
+def absolute_url(path: str) -> str:
+    """path on the service's public address (BASE_URL), for links in mail."""
+    return _url(path)
+
+
 def _url(path: str) -> str:
     return str(current_app.config["BASE_URL"]).rstrip("/") + path
 
@@ -117,7 +193,10 @@ def _staff_lang() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _send(mail: str, recipient: str, lang: str, **context: object) -> OutboxMessage:
+def _send(
+    mail: str, recipient: str, lang: str, reply_to: str = "", calendar: str = "",
+    **context: object,
+) -> OutboxMessage:
     """Render templates/email/<mail>.* in lang and queue the message, about the inquiry if any."""
     with force_locale(lang):
         subject = render_template(f"email/{mail}.subject.txt", **context)
@@ -125,5 +204,6 @@ def _send(mail: str, recipient: str, lang: str, **context: object) -> OutboxMess
         html = render_template(f"email/{mail}.html", **context)
     inquiry = context.get("inquiry")
     return enqueue(recipient, subject, text, html,
-                   inquiry=inquiry if isinstance(inquiry, Inquiry) else None)  # fmt: skip
+                   inquiry=inquiry if isinstance(inquiry, Inquiry) else None,
+                   reply_to=reply_to, calendar=calendar)  # fmt: skip
 

@@ -12,9 +12,10 @@ from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, Verdict
 from matchmaker.pagination import requested_page
-from matchmaker.services import accounts, setup
+from matchmaker.services import accounts, contacts, setup
 from matchmaker.services.leads import changes, detail, introductions, listing, next_steps
 from matchmaker.staff import bp
+from matchmaker.staff.introduction_forms import SendWaitingForm
 from matchmaker.staff.lead_bulk_forms import BulkLeadForm
 from matchmaker.staff.lead_forms import (
     AddMatchForm,
@@ -41,6 +42,7 @@ def index():
         unassigned=listing.status_counts(
             listing.LeadFilters(assignee=listing.UNASSIGNED))[listing.OPEN],
         my_leads=listing.my_open_leads(current_user),
+        waiting=introductions.waiting_for_contact(),
         role=ROLE_LABELS[current_user.role],
         status_labels=STATUS_LABELS,
         setup_steps=setup.steps_to_do(),
@@ -116,6 +118,7 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
         found=found,
         blocker=introductions.introduction_blocker(inquiry),
         steps=next_steps.lead_steps(inquiry),
+        primary_contact=contacts.primary_contact,
         **forms,
     ), code
 
@@ -278,20 +281,35 @@ def lead_introduce(inquiry_id: int):
         return _detail_page(inquiry, UNPROCESSABLE, intro_form=_checked_version(form))
 
     def change() -> str:
-        sent = introductions.introduce(inquiry, current_user, form.version.data, form.matches.data,
-                                  form.message.data or "")  # fmt: skip
-        names = ", ".join(item.match.organization.name for item in sent)
-        message = _("Introduction sent to %(names)s. The investor is told by mail.", names=names)
-        if forwarded := [item for item in sent if item.to_staff]:
-            message += " " + _(
-                "No contact address in the directory for %(names)s: that introduction went to "
-                "%(email)s, to forward.",
-                names=", ".join(item.match.organization.name for item in forwarded),
-                email=forwarded[0].recipient,
-            )
-        return message
+        made = introductions.introduce(inquiry, current_user, form.version.data,
+                                       form.matches.data, form.message.data or "")  # fmt: skip
+        sent = [item.organization.name for item in made if item.state == "sent"]
+        waiting = [item.organization.name for item in made if item.state == "needs_contact"]
+        parts = []
+        if sent:
+            parts.append(_("Introduction sent to %(names)s: they can accept or decline it.",
+                           names=", ".join(sent)))  # fmt: skip
+        if waiting:
+            parts.append(_("No contact yet at %(names)s: the introduction waits until you add "
+                           "one.", names=", ".join(waiting)))  # fmt: skip
+        return " ".join(parts)
 
     return _apply(inquiry_id, change, "introduce")
+
+
+@bp.post("/leads/<int:inquiry_id>/introductions/send")
+def introduction_send(inquiry_id: int):
+    """Send an introduction that waited for a contact."""
+    inquiry = detail.get_lead(inquiry_id)
+    form = _checked(SendWaitingForm())
+
+    def change() -> str:
+        introduction = introductions.send_waiting(inquiry, current_user, form.version.data,
+                                                  form.introduction.data)  # fmt: skip
+        return _("Introduction sent to %(name)s (%(email)s).",
+                 name=introduction.organization.name, email=introduction.contact_email)
+
+    return _apply(inquiry_id, change, "introductions")
 
 
 def _checked_version(form: LeadChangeForm) -> LeadChangeForm:

@@ -66,7 +66,7 @@ def test_an_investor_goes_from_the_home_page_to_ranked_matches_in_english_on_a_d
     assert 3 <= shown <= 10, "the list stops where quality drops, at three or more"
     assert "Why it matches" in matches.first.inner_text()
     assert "viral vectors" in matches.first.inner_text()
-    assert page.get_by_role("heading", name="What happens next").is_visible()
+    assert page.get_by_role("heading", name="Where your inquiry stands").is_visible()
     assert_accessible(page, "the result page")
     screenshot(page, "inquiry-result-en-1280")
 

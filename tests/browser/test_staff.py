@@ -111,7 +111,9 @@ def test_a_staff_member_works_the_newest_lead_from_sign_in_to_sign_out(
         "Their viral vector platform fits your programme."
     )
     introduce.get_by_role("button", name="Send the introductions").click()
-    assert page.get_by_text(f"Introduction sent to {lead['first']}.").is_visible()
+    assert page.get_by_text(
+        f"Introduction sent to {lead['first']}: they can accept or decline it."
+    ).is_visible()
     assert page.locator(".lead-summary .status-badge").inner_text() == "Introduced"
 
     status = page.get_by_label("Status", exact=True)
@@ -140,7 +142,8 @@ def test_a_staff_member_works_the_newest_lead_from_sign_in_to_sign_out(
             sa.select(OutboxMessage.recipient).where(OutboxMessage.inquiry_id == lead["id"])
         ).all()
         assert "partnerships@first.example" in recipients
-        assert recipients.count("aiko@example.jp") == 2  # confirmation, then the introduction
+        # The investor had only the confirmation: an introduction reaches them once accepted.
+        assert recipients.count("aiko@example.jp") == 1
         kinds = db.session.scalars(
             sa.select(Activity.kind).where(Activity.inquiry_id == lead["id"], Activity.user_id)
         ).all()

@@ -15,6 +15,7 @@ from matchmaker.models import (
     Activity,
     ActivityKind,
     Inquiry,
+    Introduction,
     Match,
     MatchSource,
     Organization,
@@ -56,7 +57,9 @@ def get_lead(inquiry_id: int) -> Inquiry:
         Inquiry,
         inquiry_id,
         options=[
-            selectinload(Inquiry.matches).joinedload(Match.organization),
+            selectinload(Inquiry.matches).joinedload(Match.organization)
+            .selectinload(Organization.contacts),
+            selectinload(Inquiry.introductions).joinedload(Introduction.proposed_by),
             joinedload(Inquiry.assignee),
         ],
         populate_existing=True,

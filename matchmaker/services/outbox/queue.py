@@ -55,14 +55,25 @@ def checked_address(recipient: str) -> str:
 
 
 def enqueue(
-    recipient: str, subject: str, text: str, html: str = "", inquiry: Inquiry | None = None
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    inquiry: Inquiry | None = None,
+    reply_to: str = "",
+    calendar: str = "",
 ) -> OutboxMessage:
-    """Add a message to the outbox in the current transaction (the caller commits)."""
+    """Add a message to the outbox in the current transaction (the caller commits).
+
+    reply_to: one plain address answers go to; calendar: an iCalendar invitation to attach.
+    """
     message = OutboxMessage(
         recipient=checked_address(recipient),
         subject=header_value(subject),
         body_text=text,
         body_html=html,
+        reply_to=checked_address(reply_to) if reply_to else "",
+        calendar=calendar,
         message_id=new_message_id(current_app.config),
         next_attempt_at=utcnow(),
     )
@@ -108,9 +119,16 @@ def build_email(message: OutboxMessage, config: dict[str, Any]) -> EmailMessage:
     email["Date"] = format_datetime(message.created_at)
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
+    if message.reply_to:
+        email["Reply-To"] = checked_address(message.reply_to)
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    if message.calendar:
+        email.add_attachment(
+            message.calendar.encode(), maintype="text", subtype="calendar",
+            filename="invitation.ics", params={"method": "REQUEST"},
+        )  # fmt: skip
     return email
 
 

@@ -1,0 +1,205 @@
+"""The whole introduction loop in a real headless Chromium, through a real SMTP server, with
+the links read out of the delivered mails: staff introduce, the organization accepts with
+meeting slots (or declines), the investor picks a slot, both receive the .ics invitation, the
+investor's page shows it; used and forged links change nothing. Screenshots go to
+test-artifacts/, and with MATCHMAKER_DOCS_SCREENSHOTS=1 to docs/img/ for the README."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+
+from matchmaker.extensions import db
+from matchmaker.models import Inquiry, Introduction, utcnow
+from matchmaker.services import accounts, contacts, outbox
+from matchmaker.services.leads import submission
+from tests.helpers import ARTIFACTS, DESKTOP, PASSWORD, assert_accessible, screenshot
+from tests.test_staff_browser import ANSWERS, sign_in
+
+pytestmark = pytest.mark.browser
+
+DOCS_IMG = ARTIFACTS.parent / "docs" / "img"
+
+
+@pytest.fixture
+def loop(live_server, smtp_server):
+    """A fresh lead (consent to share) assigned to Ann, whose best match has a contact; the
+    app mails through smtp_server, and links in mail point at the live server."""
+    app, base = live_server
+    app.config.update(smtp_server.config, OUTBOX_SEND_AFTER_COMMIT=False, BASE_URL=base)
+    suffix = uuid.uuid4().hex[:6]
+    with app.test_request_context():
+        ann = accounts.find_user("ann@agency.be")
+        if ann is None:
+            ann = accounts.create_user("ann@agency.be", "Ann Peeters", PASSWORD)
+        investor = f"aiko-{suffix}@example.jp"
+        inquiry = submission.submit_inquiry(ANSWERS | {"email": investor}, lang="en",
+                                            submission_key=uuid.uuid4().hex)  # fmt: skip
+        inquiry.assignee = ann
+        first = min(inquiry.matches, key=lambda match: match.rank).organization
+        first.contact_email = ""
+        first.contacts.clear()  # an earlier test's contact
+        contact = f"claire-{suffix}@first.example"
+        contacts.add_contact(first, ann, "Claire Dubois", "Business development", contact, "en")
+        db.session.commit()
+        outbox.deliver_due()
+        lead = {"id": inquiry.id, "reference": inquiry.reference, "first": first.name,
+                "investor": investor, "contact": contact}  # fmt: skip
+    smtp_server.received.clear()
+    return lead
+
+
+def deliver(app) -> None:
+    with app.app_context():
+        outbox.deliver_due()
+
+
+def link_in(received, kind: str) -> str:
+    found = re.search(rf"https?://\S+/introductions/{kind}/\S+", received.body())
+    assert found, received.body()
+    return found.group(0)
+
+
+def introduce(page, base, lead) -> None:
+    sign_in(page, base, "ann@agency.be")
+    page.goto(f"{base}/staff/leads/{lead['id']}")
+    introduce = page.locator("#introduce")
+    introduce.get_by_label(lead["first"]).check()
+    introduce.get_by_role("button", name="Send the introductions").click()
+    assert page.get_by_text(
+        f"Introduction sent to {lead['first']}: they can accept or decline it."
+    ).is_visible()
+
+
+def keep_for_docs(name: str) -> None:
+    """Copy a screenshot to docs/img/ for the README, when MATCHMAKER_DOCS_SCREENSHOTS is set
+    (so that an ordinary run leaves the tracked images alone)."""
+    if not os.environ.get("MATCHMAKER_DOCS_SCREENSHOTS"):
+        return
+    DOCS_IMG.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ARTIFACTS / f"{name}.png", DOCS_IMG / f"{name}.png")
+
+
+def test_accepted_with_slots_the_investor_picks_one_and_both_get_the_invitation(
+    live_server, loop, smtp_server, open_page, caplog
+):
+    app, base = live_server
+    staff = open_page(DESKTOP, "en")
+    introduce(staff, base, loop)
+    deliver(app)
+    [request] = smtp_server.messages_to(loop["contact"])
+    assert loop["investor"] not in request.body()  # details only once they accept
+    answer = link_in(request, "answer")
+
+    organization = open_page(DESKTOP, "en")
+    organization.goto(answer)
+    shared = organization.get_by_role("heading", name="What the investor agreed to share")
+    assert shared.is_visible()
+    assert organization.get_by_role("heading", name="Why we think you fit").is_visible()
+    assert_accessible(organization, "the organization's answer page")
+    screenshot(organization, "introduction-answer-en-1280")
+    keep_for_docs("introduction-answer-en-1280")
+    day = (utcnow() + timedelta(days=7)).astimezone(ZoneInfo("Europe/Brussels")).date()
+    organization.get_by_label("A message for them (optional)").fill("Glad to talk about vectors.")
+    organization.get_by_label("First proposed time (optional)").fill(f"{day}T10:00")
+    organization.get_by_label("Second proposed time (optional)").fill(f"{day}T15:30")
+    organization.get_by_role("button", name="Accept the introduction").click()
+    assert organization.get_by_role("heading", name="Thank you").is_visible()
+
+    deliver(app)
+    [mutual] = [m for m in smtp_server.messages_to(loop["investor"])]
+    assert mutual.message["Reply-To"] == loop["contact"]
+    assert "Glad to talk about vectors." in mutual.body()
+    [for_org] = [m for m in smtp_server.messages_to(loop["contact"]) if m is not request]
+    assert for_org.message["Reply-To"] == loop["investor"]
+    assert loop["investor"] in for_org.body()
+    assert smtp_server.messages_to("ann@agency.be")  # staff are told
+
+    investor = open_page(DESKTOP, "en")
+    investor.goto(link_in(mutual, "meeting"))
+    assert_accessible(investor, "the investor's meeting page")
+    screenshot(investor, "introduction-meeting-en-1280")
+    keep_for_docs("introduction-meeting-en-1280")
+    investor.get_by_label(re.compile("10:00")).check()
+    investor.get_by_role("button", name="Confirm this time").click()
+    assert investor.get_by_text("The meeting time is set.").is_visible()
+
+    deliver(app)
+    for address in (loop["investor"], loop["contact"]):
+        invitation = smtp_server.messages_to(address)[-1]
+        [ics] = [part for part in invitation.message.iter_attachments()
+                 if part.get_content_type() == "text/calendar"]  # fmt: skip
+        calendar = ics.get_content()
+        assert "METHOD:REQUEST" in calendar and "BEGIN:VEVENT" in calendar
+        assert f"mailto:{loop['investor']}" in calendar and f"mailto:{loop['contact']}" in calendar
+
+    investor.goto(f"{base}/inquiry/{loop['reference']}")
+    stands = investor.locator(".result-next").inner_text()
+    assert f"{loop['first']} accepted to meet you and received your contact details" in stands
+    assert "Meeting on" in stands and "Ann Peeters" in stands
+    screenshot(investor, "introduction-investor-page-en-1280")
+    keep_for_docs("introduction-investor-page-en-1280")
+
+    # Replayed and forged links: a clear page, nothing changed.
+    organization.goto(answer)
+    assert organization.get_by_text("It was already used").is_visible()
+    organization.goto(answer[:-4] + "AAAA")
+    assert organization.get_by_text("It is not valid").is_visible()
+    with app.app_context():
+        intro = db.session.scalar(sa.select(Introduction).where(
+            Introduction.inquiry_id == loop["id"]))  # fmt: skip
+        assert intro.state == "accepted" and intro.meeting_at is not None
+    staff.goto(f"{base}/staff/leads/{loop['id']}")
+    trail = staff.inner_text("#trail")
+    assert f"{loop['first']} accepted the introduction and proposed 2 meeting times." in trail
+    assert f"The investor chose a meeting time with {loop['first']}." in trail
+
+
+def test_declined_then_expired_links_change_nothing(
+    live_server, loop, smtp_server, open_page
+):
+    app, base = live_server
+    introduce(open_page(DESKTOP, "en"), base, loop)
+    deliver(app)
+    answer = link_in(smtp_server.messages_to(loop["contact"])[0], "answer")
+    organization = open_page(DESKTOP, "en")
+    organization.goto(answer)
+    organization.get_by_label("Why not? (optional)").select_option("no_capacity")
+    organization.get_by_role("button", name="Decline the introduction").click()
+    assert organization.get_by_text("You declined the introduction.").is_visible()
+    deliver(app)
+    assert not smtp_server.messages_to(loop["investor"])  # nothing shared, nothing said
+    assert "No capacity" in smtp_server.messages_to("ann@agency.be")[-1].body()
+    investor = open_page(DESKTOP, "en")
+    investor.goto(f"{base}/inquiry/{loop['reference']}")
+    assert "will not follow up this time" in investor.locator(".result-next").inner_text()
+
+
+def test_an_expired_introduction_link_shows_a_clear_page(
+    live_server, loop, smtp_server, open_page
+):
+    app, base = live_server
+    introduce(open_page(DESKTOP, "en"), base, loop)
+    deliver(app)
+    answer = link_in(smtp_server.messages_to(loop["contact"])[0], "answer")
+    with app.app_context():
+        from matchmaker.services.leads import introductions
+
+        intro = db.session.scalar(sa.select(Introduction).where(
+            Introduction.inquiry_id == loop["id"]))  # fmt: skip
+        introductions.sweep(now=intro.expires_at + timedelta(minutes=1))
+        db.session.commit()
+    deliver(app)
+    assert "expired" in smtp_server.messages_to("ann@agency.be")[-1].message["Subject"]
+    organization = open_page(DESKTOP, "en")
+    organization.goto(answer)
+    assert organization.get_by_text("It has expired").is_visible()
+    with app.app_context():
+        assert db.session.get(Inquiry, loop["id"]).introductions[0].state == "expired"
