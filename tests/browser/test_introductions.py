@@ -20,8 +20,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Introduction, utcnow
 from matchmaker.services import accounts, contacts, outbox
 from matchmaker.services.leads import submission
+from tests.browser.test_staff import ANSWERS, sign_in
 from tests.helpers import ARTIFACTS, DESKTOP, PASSWORD, assert_accessible, screenshot
-from tests.test_staff_browser import ANSWERS, sign_in
 
 pytestmark = pytest.mark.browser
 
