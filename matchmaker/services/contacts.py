@@ -46,7 +46,7 @@ def primary_contact(org: Organization) -> Recipient | None:
         contact = org.contacts[0]
         return Recipient(contact.name, contact.email, contact.lang)
     if org.contact_email:
-        return Recipient("", org.contact_email, org.lang if org.lang in LANGUAGES else "en")
+        return Recipient("", org.contact_email, org.profile_lang)
     return None
 
 
