@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from matchmaker.extensions import db
-from matchmaker.models import OutboxMessage, Role, User
+from matchmaker.models import OutboxMessage, Role
 from matchmaker.services import (
     accounts,
     directory,
@@ -178,7 +178,7 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 @users_cli.command("list")
 def list_users() -> None:
     """List staff accounts."""
-    users = db.session.scalars(db.select(User).order_by(User.email)).all()
+    users = sorted(accounts.staff_members(), key=lambda user: user.email)
     if not users:
         click.echo("No accounts yet: create one with `flask --app matchmaker users create`.")
     for user in users:

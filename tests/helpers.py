@@ -1,11 +1,13 @@
 """What tests share besides fixtures: markers, signing in, a plausible inquiry, the public
-form's answers, counting SQL statements, and the browser tests' checks."""
+form's answers, counting SQL statements, checking the engine's reasons against the profiles,
+and the browser tests' sign-in and checks."""
 
 from __future__ import annotations
 
 import html as htmllib
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +17,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from matchmaker.extensions import db
-from matchmaker.models import Inquiry, utcnow
+from matchmaker.models import Inquiry, Organization, utcnow
 from matchmaker.services import directory
 
 BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
@@ -70,6 +72,26 @@ INTERESTS = (
     "We are looking for a CDMO in Europe for GMP manufacturing of viral vectors for our "
     "cell and gene therapy programmes, and are open to investing in a manufacturing partner."
 )
+
+
+# A complete inquiry as submission.submit_inquiry takes it from the public form.
+INQUIRY_ANSWERS = {
+    "name": "Aiko Tanaka",
+    "email": "aiko@example.jp",
+    "organization": "Sakura Bio Partners",
+    "role": "Investment director",
+    "country": "JP",
+    "website": "",
+    "phone": "",
+    "investor_type": "investment-fund",
+    "sectors": ("life-sciences",),
+    "offers": ("contract-manufacturing",),
+    "interests": "A CDMO in Europe for GMP manufacturing of viral vectors for cell and gene "
+    "therapy; we could invest in a manufacturing partner.",
+    "budget": "5m-20m",
+    "horizon": "3-12-months",
+    "share_consent": True,
+}
 
 
 def answers(**changes) -> dict:
@@ -128,11 +150,53 @@ def counted_statements(app) -> Iterator[list[str]]:
         sa.event.remove(engine, "before_cursor_execute", count)
 
 
+# The engine's reasons, checked against the profiles ------------------------------------------
+
+# Nothing in a directory of Walloon life sciences, aerospace, logistics, ... fits a bakery chain.
+WEAK = "We are looking for a partner to open a chain of bakeries and coffee shops in Japan."
+STRONG_FR = (
+    "Nous cherchons un façonnier pour produire des vecteurs viraux AAV destinés à nos "
+    "programmes de thérapie génique."
+)
+
+
+def fold(words: str) -> str:
+    """Lower case, no accents, whitespace collapsed."""
+    decomposed = unicodedata.normalize("NFKD", words.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def profile_of(org: Organization) -> str:
+    """Everything the organization's own profile says (name, keywords, descriptions)."""
+    parts = [org.name, org.description, " ".join(org.keywords)]
+    for extra in ("description_fr", "keywords_fr"):  # the bilingual directory, when present
+        value = getattr(org, extra, "") or ""
+        parts.append(value if isinstance(value, str) else " ".join(value))
+    return fold(" ".join(parts))
+
+
 # Browser tests ---------------------------------------------------------------------------------
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+
+
+SIGN_IN_LABELS = {
+    "en": ("Email", "Password", "Sign in"),
+    "fr": ("Adresse e-mail", "Mot de passe", "Se connecter"),
+}
+
+
+def sign_in(page, base: str, email: str, lang: str = "en") -> None:
+    """Sign in through the staff sign-in page, labelled in lang (the page's language), and
+    wait for the staff home page."""
+    email_label, password_label, button = SIGN_IN_LABELS[lang]
+    page.goto(base + "/staff/")
+    page.get_by_label(email_label, exact=True).fill(email)
+    page.get_by_label(password_label, exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(base + "/staff/")
 
 
 def screenshot(page, name: str) -> None:

@@ -24,9 +24,7 @@ from matchmaker.models import (
 from matchmaker.services import contacts
 from matchmaker.services.leads import introductions
 from tests import factories
-from tests.helpers import login
-
-BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+from tests.helpers import BOTH_DATABASES, login
 
 
 @dataclass

@@ -3,45 +3,31 @@ shows strength labels and stops where the engine cuts; an inquiry with nothing s
 in its language and flagged for staff (lead list, lead page, mail); every reason is true."""
 
 import re
-import unicodedata
 
 import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Inquiry, Match, Organization, OutboxMessage
+from matchmaker.models import Inquiry, Match, OutboxMessage
 from matchmaker.services import ranking
 from matchmaker.services.mail import MAIL_MATCHES
 from tests.factories import add_inquiry, organizations
-from tests.helpers import login
-from tests.test_inquiry import answers, submission_key, text
+from tests.helpers import (
+    STRONG_FR,
+    WEAK,
+    answers,
+    fold,
+    login,
+    profile_of,
+    submission_key,
+    text,
+)
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
-# Nothing in a directory of Walloon life sciences, aerospace, logistics, ... fits a bakery chain.
-WEAK = "We are looking for a partner to open a chain of bakeries and coffee shops in Japan."
-STRONG_FR = (
-    "Nous cherchons un façonnier pour produire des vecteurs viraux AAV destinés à nos "
-    "programmes de thérapie génique."
-)
 NO_CLEAR_FIT = "No organization in our directory fits your project clearly yet."
 PERSONALLY = "A specialist will look at your inquiry personally and contact you."
 FLAG = "No clear match: look personally"
-
-
-def fold(words: str) -> str:
-    """Lower case, no accents, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", words.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
-def profile_of(org: Organization) -> str:
-    """Everything the organization's own profile says (name, keywords, descriptions)."""
-    parts = [org.name, org.description, " ".join(org.keywords)]
-    for extra in ("description_fr", "keywords_fr"):  # the bilingual directory, when present
-        value = getattr(org, extra, "") or ""
-        parts.append(value if isinstance(value, str) else " ".join(value))
-    return fold(" ".join(parts))
 
 
 def assert_reasons_are_true(match: Match, inquiry_text: str) -> None:

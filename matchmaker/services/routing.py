@@ -14,10 +14,12 @@ The rules (also explained to admins on the coverage page):
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, ActivityKind, Inquiry, User, has_tag, utcnow
+from matchmaker.models import Activity, ActivityKind, Inquiry, User, utcnow
 from matchmaker.services import accounts
 from matchmaker.taxonomy import SECTORS
 
@@ -26,13 +28,16 @@ def team(inquiry: Inquiry) -> list[User]:
     """The active staff who cover the inquiry, in the order they take turns."""
     if not inquiry.sectors:
         return []
-    candidates = db.session.scalars(
-        db.select(User)
-        .where(User.active, sa.or_(*(has_tag(User.sectors, sector) for sector in inquiry.sectors)))
-        .order_by(User.last_assigned_at.asc().nulls_first(), User.id)
-    ).all()
+    wanted = set(inquiry.sectors)
+    covering = (user for user in accounts.active_staff() if wanted.intersection(user.sectors))
+    candidates = sorted(covering, key=_turn)
     specialists = [user for user in candidates if inquiry.country in user.countries]
     return specialists or [user for user in candidates if not user.countries]
+
+
+def _turn(user: User) -> tuple[bool, datetime | None, int]:
+    """The order of turns: never assigned first, then assigned longest ago (ties by id)."""
+    return user.last_assigned_at is not None, user.last_assigned_at, user.id
 
 
 def route(inquiry: Inquiry) -> User | None:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import current_app
 
-from matchmaker.extensions import db
-from matchmaker.models import User
+from matchmaker.services import accounts
 
 PLACEHOLDER_DOMAIN = ".invalid"  # the shipped STAFF_INBOX delivers nowhere
 
@@ -23,10 +21,7 @@ class SetupStep:
 
 def routing_configured() -> bool:
     """Some active staff member covers at least one sector, so new leads get assigned."""
-    return bool(db.session.scalar(
-        db.select(sa.func.count()).select_from(User)
-        .where(User.active, sa.type_coerce(User.sectors, sa.String) != "")
-    ))  # fmt: skip
+    return any(user.sectors for user in accounts.active_staff())
 
 
 def staff_inbox_configured() -> bool:

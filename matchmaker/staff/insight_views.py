@@ -1,175 +1,29 @@
-"""Insight pages: the dashboard, the demand gaps and the match quality, each chart as CSV too."""
+"""Insight pages: the dashboard, the demand gaps and the match quality, each chart as CSV too.
+
+The figures and their charts come from services/insight; these views read the period, call it
+and render."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, abort, render_template, request
-from flask_babel import format_decimal, format_percent
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_percent
 
-from matchmaker.charts import BarSpec, Group, bar_chart, column_chart
-from matchmaker.dates import format_moment
-from matchmaker.labels import (
-    INVESTOR_TYPE_LABELS,
-    LOST_REASON_LABELS,
-    SECTOR_LABELS,
-    STATUS_LABELS,
-    country_name,
-)
 from matchmaker.services import insight, reminders
-from matchmaker.services.directory import defuse_cell
 from matchmaker.staff import bp
 from matchmaker.staff.insight_forms import PeriodForm
 
-SOLID, HATCHED = "solid", "hatched"
-
-
-@dataclass(frozen=True)
-class Chart:
-    """A chart with its numbers: drawn as SVG, listed in a table, downloadable as CSV."""
-
-    name: str  # in the CSV's address
-    title: str
-    description: str  # what the chart shows, for screen readers and the page
-    kind: str  # bars | columns
-    geometry: Any
-    header: Sequence[str]  # the table's and the CSV's columns
-    rows: Sequence[Sequence[Any]]
-    legend: Sequence[tuple[str, str]] = ()  # (style, label)
-
 
 def _period() -> tuple[PeriodForm, insight.Period]:
+    """The period the form asks for: the default one when it asks for none or is wrong."""
     form = PeriodForm(request.args)
-    period = insight.Period.default()
-    if request.args and form.validate() and (form.start.data or form.end.data):
-        end = form.end.data or insight.local_today()
-        start = form.start.data or end - timedelta(days=insight.DEFAULT_DAYS - 1)
-        if start <= end:
-            period = insight.Period(start, end)
+    if request.args and form.validate():
+        period = insight.Period.chosen(form.start.data, form.end.data)
+    else:
+        period = insight.Period.default()
     form.start.data, form.end.data = period.start, period.end
     return form, period
-
-
-def _csv(name: str, chart: Chart, period: insight.Period) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(chart.header)
-    for row in chart.rows:
-        writer.writerow(defuse_cell(str(cell)) if isinstance(cell, str) else cell for cell in row)
-    filename = f"{name}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),  # a byte-order mark, so that spreadsheets read UTF-8
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
-
-
-def _counts_chart(name: str, title: str, description: str, rows: Sequence[insight.Row],
-                  label: Callable[[str], Any], what: str) -> Chart:  # fmt: skip
-    labelled = [(str(label(row.code)), row.code, int(row.value)) for row in rows]
-    return Chart(
-        name=name,
-        title=title,
-        description=description,
-        kind="bars",
-        geometry=bar_chart(
-            [Group(text, [BarSpec(value, str(value))]) for text, _c, value in labelled]
-        ),
-        header=(what, _("code"), _("leads")),
-        rows=labelled,
-    )
-
-
-# The dashboard ---------------------------------------------------------------------------------
-
-
-def _dashboard_charts(board: insight.Dashboard) -> list[Chart]:
-    bucket_names = {"day": _l("day"), "week": _l("week starting"), "month": _l("month")}
-    per_bucket = {
-        "day": _l("Leads received per day, from %(start)s to %(end)s."),
-        "week": _l("Leads received per week (from Monday), from %(start)s to %(end)s."),
-        "month": _l("Leads received per month, from %(start)s to %(end)s."),
-    }
-    funnel = [
-        (str(STATUS_LABELS.get(row.code, row.code)), row.code, int(row.value),
-         _("reached") if row.extra["kind"] == "stage" else _("left the pipeline"))
-        for row in board.funnel
-    ]  # fmt: skip
-    load = board.load
-    return [
-        Chart(
-            name="over-time",
-            title=_("Leads received over time"),
-            description=str(per_bucket[board.granularity])
-            % {"start": format_moment(board.period.start, "date"),
-               "end": format_moment(board.period.end, "date")},
-            kind="columns",
-            geometry=column_chart([(_short_date(row.code, board.granularity), row.value)
-                                   for row in board.over_time]),
-            header=(str(bucket_names[board.granularity]), _("leads")),
-            rows=[(row.code, int(row.value)) for row in board.over_time],
-        ),  # fmt: skip
-        _counts_chart("sectors", _("Leads by sector"),
-                      _("A lead interested in several sectors counts in each."),
-                      board.by_sector, lambda code: SECTOR_LABELS.get(code, code), _("sector")),
-        _counts_chart("countries", _("Leads by country"), _("The investor's country."),
-                      board.by_country, country_name, _("country")),
-        _counts_chart("investor-types", _("Leads by kind of investor"),
-                      _("What investors said they are."), board.by_investor_type,
-                      lambda code: INVESTOR_TYPE_LABELS.get(code, code), _("kind of investor")),
-        _counts_chart("lost-reasons", _("Why leads were lost"),
-                      _("The period's leads now lost, by the reason chosen when marking them."),
-                      board.lost_reasons, lambda code: LOST_REASON_LABELS.get(code, code),
-                      _("reason")),
-        Chart(
-            name="funnel",
-            title=_("Pipeline"),
-            description=_("How many of the period's leads reached each stage (from their "
-                          "status history), and how many left the pipeline, by reason."),
-            kind="bars",
-            geometry=bar_chart([
-                Group(f"{label} ({state})",
-                      [BarSpec(value, str(value), SOLID if code in insight.PIPELINE else HATCHED)])
-                for label, code, value, state in funnel
-            ]),
-            header=(_("status"), _("code"), _("leads"), _("meaning")),
-            rows=funnel,
-            legend=((SOLID, _("reached this stage or a later one")),
-                    (HATCHED, _("left the pipeline with this status"))),
-        ),
-        Chart(
-            name="load",
-            title=_("Load per staff member"),
-            description=_("Open leads assigned to each staff member today, and how many of "
-                          "them are stale; leads of the period assigned to them."),
-            kind="bars",
-            geometry=bar_chart([
-                Group(row.extra["name"] or _("Nobody (unassigned)"),
-                      [BarSpec(row.value, _("%(num)d open", num=row.value)),
-                       BarSpec(row.extra["stale"], _("%(num)d stale", num=row.extra["stale"]),
-                               HATCHED)])
-                for row in load
-            ]),
-            header=(_("staff member"), _("open leads"), _("stale leads"),
-                    _("leads received in the period")),
-            rows=[(row.extra["name"] or _("Nobody (unassigned)"), int(row.value),
-                   row.extra["stale"], row.extra["received"]) for row in load],
-            legend=((SOLID, _("open leads")), (HATCHED, _("of which stale"))),
-        ),
-    ]  # fmt: skip
-
-
-def _short_date(iso: str, granularity: str) -> str:
-    """A chart's axis label: "12 Apr" for a day or a week, "Apr 2026" for a month."""
-    day = date.fromisoformat(iso)
-    return format_moment(day, "month" if granularity == "month" else "day")
 
 
 @bp.get("/insight")
@@ -177,57 +31,8 @@ def insight_dashboard():
     form, period = _period()
     board = insight.dashboard(period)
     return render_template("staff/insight_dashboard.html", form=form, board=board,
-                           charts=_dashboard_charts(board), hours=_hours)  # fmt: skip
-
-
-def _hours(value: float | None) -> str:
-    if value is None:
-        return "–"
-    if value < 48:
-        return _("%(hours)s hours", hours=format_decimal(round(value, 1)))
-    return _("%(days)s days", days=format_decimal(round(value / 24, 1)))
-
-
-# Demand gaps -----------------------------------------------------------------------------------
-
-
-def _gap_charts(gaps: insight.DemandGaps) -> list[Chart]:
-    sectors = [
-        (str(SECTOR_LABELS.get(row.code, row.code)), row.code, int(row.value),
-         row.extra["total"], round(row.extra["share"], 4))
-        for row in gaps.by_sector
-    ]  # fmt: skip
-    return [
-        Chart(
-            name="gap-sectors",
-            title=_("Weak matches by sector"),
-            description=_("Leads whose best match scored below %(threshold)s, out of all the "
-                          "period's leads in the sector.", threshold=gaps.threshold),
-            kind="bars",
-            geometry=bar_chart(
-                [Group(label, [BarSpec(total, _("%(num)d leads", num=total)),
-                               BarSpec(weak, _("%(num)d weak (%(share)s)", num=weak,
-                                               share=format_percent(share)), HATCHED)])
-                 for label, _code, weak, total, share in sectors]
-            ),
-            header=(_("sector"), _("code"), _("weak leads"), _("leads"), _("share weak")),
-            rows=sectors,
-            legend=((SOLID, _("leads in the sector")),
-                    (HATCHED, _("of which the best match is weak"))),
-        ),
-        Chart(
-            name="gap-terms",
-            title=_("What investors ask for that the directory lacks"),
-            description=_("Words of the weak leads' descriptions that leads with a strong "
-                          "match seldom use: the number of weak leads that used each."),
-            kind="bars",
-            geometry=bar_chart([Group(f"“{term.term}”", [BarSpec(term.weak, str(term.weak))])
-                                for term in gaps.terms]),
-            header=(_("term"), _("weak leads"), _("leads with a strong match"), _("examples")),
-            rows=[(term.term, term.weak, term.strong, " ".join(term.codes))
-                  for term in gaps.terms],
-        ),
-    ]  # fmt: skip
+                           charts=insight.dashboard_charts(board),
+                           hours=insight.hours_text)  # fmt: skip
 
 
 @bp.get("/insight/gaps")
@@ -235,62 +40,7 @@ def insight_gaps():
     form, period = _period()
     gaps = insight.demand_gaps(period)
     return render_template("staff/insight_gaps.html", form=form, gaps=gaps,
-                           charts=_gap_charts(gaps))  # fmt: skip
-
-
-# Match quality ---------------------------------------------------------------------------------
-
-
-def _precision_rows(items: Sequence[tuple[Any, insight.Precision]], label: Callable[[Any], str]):
-    return [
-        (label(key), round(p.value, 4), p.relevant, p.judged, p.leads)
-        for key, p in items
-        if p.value is not None
-    ]
-
-
-def _precision_chart(name: str, title: str, description: str, what: str,
-                     rows: Sequence[tuple[str, float, int, int, int]]) -> Chart:  # fmt: skip
-    return Chart(
-        name=name,
-        title=title,
-        description=description,
-        kind="bars",
-        geometry=bar_chart(
-            [Group(label, [BarSpec(value, _("%(precision)s (%(relevant)d of %(judged)d)",
-                                            precision=format_percent(value),
-                                            relevant=relevant, judged=judged))])
-             for label, value, relevant, judged, _leads in rows],
-            maximum=1,
-        ),
-        header=(what, _("precision at 5"), _("relevant"), _("judged"), _("leads")),
-        rows=rows,
-    )  # fmt: skip
-
-
-def _quality_charts(quality: insight.MatchQuality) -> list[Chart]:
-    return [
-        _precision_chart(
-            "quality-sectors", _("Precision at 5 by sector"),
-            _("Share of the judged matches among the engine's first five that staff found "
-              "relevant or introduced, for leads in each sector."),
-            _("sector"),
-            _precision_rows(quality.by_sector, lambda code: str(SECTOR_LABELS.get(code, code))),
-        ),
-        _precision_chart(
-            "quality-months", _("Precision at 5 over time"),
-            _("By the month the leads were received."), _("month"),
-            _precision_rows(quality.by_month, str),
-        ),
-        _precision_chart(
-            "quality-versions", _("Precision at 5 by engine and directory version"),
-            _("Each ranking is counted under the engine and directory versions that made it."),
-            _("versions"),
-            _precision_rows(quality.by_version, lambda key: _("engine %(engine)s, directory "
-                                                             "%(directory)s", engine=key[0] or "?",
-                                                             directory=key[1])),
-        ),
-    ]  # fmt: skip
+                           charts=insight.gap_charts(gaps))  # fmt: skip
 
 
 @bp.get("/insight/quality")
@@ -298,28 +48,22 @@ def insight_quality():
     form, period = _period()
     quality = insight.match_quality(period)
     return render_template("staff/insight_quality.html", form=form, quality=quality,
-                           charts=_quality_charts(quality), percent=format_percent)  # fmt: skip
-
-
-# CSV of any chart ------------------------------------------------------------------------------
-
-
-def _charts_of(name: str, period: insight.Period) -> list[Chart]:
-    """The charts of the page that shows the chart called name."""
-    if name.startswith("gap-"):
-        return _gap_charts(insight.demand_gaps(period))
-    if name.startswith("quality-"):
-        return _quality_charts(insight.match_quality(period))
-    return _dashboard_charts(insight.dashboard(period))
+                           charts=insight.quality_charts(quality),
+                           percent=format_percent)  # fmt: skip
 
 
 @bp.get("/insight/<name>.csv")
 def insight_csv(name: str):
     _form, period = _period()
-    chart = next((chart for chart in _charts_of(name, period) if chart.name == name), None)
+    chart = insight.chart_named(name, period)
     if chart is None:
         abort(404)
-    return _csv(name, chart, period)
+    filename = f"{name}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    return Response(
+        insight.csv_text(chart),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
 
 
 # Stale leads, for the lead pages ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from wtforms.widgets import HiddenInput
 
 from matchmaker.forms import BaseForm, plausible_date
 from matchmaker.labels import STATUS_LABELS, country_name, sector_choices
-from matchmaker.models import Match, Status, User
+from matchmaker.models import Match, Status, User, Verdict
 from matchmaker.public.forms import MultiCheckboxField
 from matchmaker.services.leads import listing
 
@@ -130,7 +130,7 @@ class NoteForm(BaseForm):
 
 
 class VerdictForm(LeadChangeForm):
-    verdict = StringField(validators=[AnyOf(["relevant", "not_relevant", ""])])  # "": clear it
+    verdict = StringField(validators=[AnyOf([*Verdict, ""])])  # "": clear it
 
 
 class PinForm(LeadChangeForm):

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 
 from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
-from matchmaker.models import Inquiry, Verdict
+from matchmaker.models import Inquiry, IntroductionState, Verdict
 from matchmaker.pagination import requested_page
 from matchmaker.services import accounts, contacts, setup
 from matchmaker.services.leads import changes, detail, introductions, listing, next_steps
@@ -283,8 +283,8 @@ def lead_introduce(inquiry_id: int):
     def change() -> str:
         made = introductions.introduce(inquiry, current_user, form.version.data,
                                        form.matches.data, form.message.data or "")  # fmt: skip
-        sent = [item.organization.name for item in made if item.state == "sent"]
-        waiting = [item.organization.name for item in made if item.state == "needs_contact"]
+        sent = [i.organization.name for i in made if i.state == IntroductionState.SENT]
+        waiting = [i.organization.name for i in made if i.state == IntroductionState.NEEDS_CONTACT]
         parts = []
         if sent:
             parts.append(_("Introduction sent to %(names)s: they can accept or decline it.",

@@ -18,6 +18,7 @@ from tests.helpers import (
     assert_accessible,
     no_horizontal_scroll,
     screenshot,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -32,14 +33,6 @@ def admin_server(live_server):
     return app, base
 
 
-def sign_in(page, base: str) -> None:
-    page.goto(base + "/staff/")
-    page.get_by_label("Email").fill("ann@agency.be")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/staff/")
-
-
 def organization(app, slug: str) -> Organization:
     with app.app_context():
         return db.session.scalar(sa.select(Organization).filter_by(slug=slug))
@@ -48,7 +41,7 @@ def organization(app, slug: str) -> Organization:
 def test_an_admin_edits_an_organization(admin_server, open_page):
     app, base = admin_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base)
+    sign_in(page, base, "ann@agency.be")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
     page.wait_for_url(base + "/staff/admin/organizations")
     page.get_by_label("Search").fill("liege-airport")
@@ -87,7 +80,7 @@ def test_an_admin_edits_an_organization(admin_server, open_page):
 def test_an_admin_imports_a_csv_with_a_preview(admin_server, open_page):
     app, base = admin_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base)
+    sign_in(page, base, "ann@agency.be")
     with app.app_context():
         existing = db.session.scalar(sa.select(Organization).order_by(Organization.slug))
         record = directory.organization_record(existing)
@@ -130,7 +123,7 @@ def test_an_admin_imports_a_csv_with_a_preview(admin_server, open_page):
 def test_a_bad_file_is_explained_on_a_phone(admin_server, open_page):
     app, base = admin_server
     page = open_page(PHONE, "fr")
-    sign_in_fr(page, base)
+    sign_in(page, base, "ann@agency.be", "fr")
     page.goto(base + "/staff/admin/organizations/import")
     bad = "slug,name,kind,sectors,city,province,website,founded,size,lang,description,offers,"
     bad += "keywords\r\nbad-one,Bad,spaceship,biotech,Namur,Namur,,,,en,x,,\r\n"
@@ -155,7 +148,7 @@ def test_a_bad_file_is_explained_on_a_phone(admin_server, open_page):
 def test_an_admin_adds_a_user_and_sees_the_password_once(admin_server, open_page):
     app, base = admin_server
     page = open_page(PHONE, "en")
-    sign_in(page, base)
+    sign_in(page, base, "ann@agency.be")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Users").click()
     page.get_by_role("link", name="Add a user").click()
     page.get_by_label("Email").fill("nina@agency.be")
@@ -176,14 +169,6 @@ def test_an_admin_adds_a_user_and_sees_the_password_once(admin_server, open_page
     assert no_horizontal_scroll(page)
     assert_accessible(page, "the users list")
     screenshot(page, "admin-users-375")
-
-
-def sign_in_fr(page, base: str) -> None:
-    page.goto(base + "/staff/")
-    page.get_by_label("E-mail").fill("ann@agency.be")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base + "/staff/")
 
 
 def _version(app) -> int:

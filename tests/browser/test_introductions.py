@@ -20,8 +20,15 @@ from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Introduction, utcnow
 from matchmaker.services import accounts, contacts, outbox
 from matchmaker.services.leads import submission
-from tests.browser.test_staff import ANSWERS, sign_in
-from tests.helpers import ARTIFACTS, DESKTOP, PASSWORD, assert_accessible, screenshot
+from tests.helpers import (
+    ARTIFACTS,
+    DESKTOP,
+    INQUIRY_ANSWERS,
+    PASSWORD,
+    assert_accessible,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +47,7 @@ def loop(live_server, smtp_server):
         if ann is None:
             ann = accounts.create_user("ann@agency.be", "Ann Peeters", PASSWORD)
         investor = f"aiko-{suffix}@example.jp"
-        inquiry = submission.submit_inquiry(ANSWERS | {"email": investor}, lang="en",
+        inquiry = submission.submit_inquiry(INQUIRY_ANSWERS | {"email": investor}, lang="en",
                                             submission_key=uuid.uuid4().hex)  # fmt: skip
         inquiry.assignee = ann
         first = min(inquiry.matches, key=lambda match: match.rank).organization

@@ -11,7 +11,15 @@ from matchmaker.extensions import db
 from matchmaker.models import NextStep
 from matchmaker.services import accounts
 from matchmaker.services.leads import next_steps, submission
-from tests.helpers import DESKTOP, PASSWORD, PHONE, assert_accessible, screenshot
+from tests.helpers import (
+    DESKTOP,
+    INQUIRY_ANSWERS,
+    PASSWORD,
+    PHONE,
+    assert_accessible,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +34,10 @@ def lead(live_server):
     with app.test_request_context():
         ann = accounts.create_user("ann@agency.be", "Ann Peeters", PASSWORD)
         inquiry = submission.submit_inquiry(
-            {"name": "Aiko Tanaka", "email": "aiko.tanaka.with.a.long.address@example.jp",
-             "organization": LONG, "role": "Investment director", "country": "JP",
-             "website": "", "phone": "", "investor_type": "investment-fund",
-             "sectors": ("life-sciences",), "offers": ("contract-manufacturing",),
-             "interests": "GMP manufacturing of viral vectors for cell and gene therapy " * 5,
-             "budget": "5m-20m", "horizon": "3-12-months", "share_consent": True},
+            INQUIRY_ANSWERS | {
+                "email": "aiko.tanaka.with.a.long.address@example.jp", "organization": LONG,
+                "interests": "GMP manufacturing of viral vectors for cell and gene therapy " * 5,
+            },
             lang="en", submission_key=uuid.uuid4().hex,
         )  # fmt: skip
         inquiry.assignee = ann
@@ -40,13 +46,6 @@ def lead(live_server):
         db.session.commit()
         assert len(inquiry.matches) >= 5
         return inquiry.id
-
-
-def _sign_in(page, base: str) -> None:
-    page.goto(base + "/staff/")
-    page.get_by_label("Email", exact=True).fill("ann@agency.be")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _top(page, selector: str) -> float:
@@ -58,7 +57,7 @@ def test_on_a_phone_the_actions_come_first_and_nothing_scrolls_sideways(
 ):
     _, base = live_server
     page = open_page(PHONE, "en")
-    _sign_in(page, base)
+    sign_in(page, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{lead}")
     assert page.evaluate("window.innerWidth") == 375
     assert page.evaluate(SCROLL_WIDTH) <= 375
@@ -80,7 +79,7 @@ def test_on_a_phone_the_actions_come_first_and_nothing_scrolls_sideways(
 def test_on_a_desktop_the_actions_stay_in_the_side_column(live_server, lead, open_page):
     _, base = live_server
     page = open_page(DESKTOP, "en")
-    _sign_in(page, base)
+    sign_in(page, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{lead}")
     side = page.locator("#workflow").bounding_box()
     main = page.locator("#profile").bounding_box()

@@ -10,8 +10,16 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.services.leads import submission
 from matchmaker.services.ranking import TOP_MATCHES, has_no_clear_match
-from tests.helpers import DESKTOP, assert_accessible, no_horizontal_scroll, screenshot
-from tests.test_match_strength import STRONG_FR, WEAK, fold, profile_of
+from tests.helpers import (
+    DESKTOP,
+    STRONG_FR,
+    WEAK,
+    assert_accessible,
+    fold,
+    no_horizontal_scroll,
+    profile_of,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -17,32 +17,16 @@ from matchmaker.services import accounts
 from matchmaker.services.leads import submission
 from tests.helpers import (
     DESKTOP,
+    INQUIRY_ANSWERS,
     PASSWORD,
     PHONE,
     assert_accessible,
     no_horizontal_scroll,
     screenshot,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser
-
-ANSWERS = {
-    "name": "Aiko Tanaka",
-    "email": "aiko@example.jp",
-    "organization": "Sakura Bio Partners",
-    "role": "Investment director",
-    "country": "JP",
-    "website": "",
-    "phone": "",
-    "investor_type": "investment-fund",
-    "sectors": ("life-sciences",),
-    "offers": ("contract-manufacturing",),
-    "interests": "A CDMO in Europe for GMP manufacturing of viral vectors for cell and gene "
-    "therapy; we could invest in a manufacturing partner.",
-    "budget": "5m-20m",
-    "horizon": "3-12-months",
-    "share_consent": True,
-}
 
 
 @pytest.fixture(scope="module")
@@ -53,23 +37,18 @@ def leads_in_office(live_server):
         for email, name in (("ann@agency.be", "Ann Peeters"), ("bob@agency.be", "Bob Martin")):
             accounts.create_user(email, name, PASSWORD)
         older = submission.submit_inquiry(
-            ANSWERS | {"name": "Old Lead", "email": "old@example.com", "organization": "Old Co"},
+            INQUIRY_ANSWERS
+            | {"name": "Old Lead", "email": "old@example.com", "organization": "Old Co"},
             lang="en",
             submission_key=uuid.uuid4().hex,
         )
         older.created_at = utcnow() - timedelta(days=3)
-        newest = submission.submit_inquiry(ANSWERS, lang="en", submission_key=uuid.uuid4().hex)
+        newest = submission.submit_inquiry(INQUIRY_ANSWERS, lang="en",
+                                           submission_key=uuid.uuid4().hex)  # fmt: skip
         first = min(newest.matches, key=lambda match: match.rank)
         first.organization.contact_email = "partnerships@first.example"
         db.session.commit()
         return {"id": newest.id, "code": newest.code, "first": first.organization.name}
-
-
-def sign_in(page, base: str, email: str, labels=("Email", "Password", "Sign in")) -> None:
-    page.goto(base + "/staff/")
-    page.get_by_label(labels[0], exact=True).fill(email)
-    page.get_by_label(labels[1], exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=labels[2]).click()
 
 
 def test_a_staff_member_works_the_newest_lead_from_sign_in_to_sign_out(
@@ -179,7 +158,7 @@ def test_the_back_office_on_a_phone_in_french(live_server, leads_in_office, open
     _, base = live_server
     lead = leads_in_office
     page = open_page(PHONE, "fr")
-    sign_in(page, base, "ann@agency.be", labels=("Adresse e-mail", "Mot de passe", "Se connecter"))
+    sign_in(page, base, "ann@agency.be", "fr")
     page.get_by_role("link", name="Pistes", exact=True).first.click()
     assert page.get_by_role("heading", name="Pistes").is_visible()
     assert no_horizontal_scroll(page)
