@@ -9,15 +9,8 @@ from flask import jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from matchmaker.api import bp, current_token, fail, not_found, require_scope
-from matchmaker.api.schema import (
-    DATE_PATTERN,
-    MAX_PER_PAGE,
-    MAX_QUERY_LENGTH,
-    lead_json,
-    openapi_document,
-    organization_json,
-    page_json,
-)
+from matchmaker.api.openapi import DATE_PATTERN, MAX_PER_PAGE, MAX_QUERY_LENGTH, openapi_document
+from matchmaker.api.shapes import lead_json, organization_json, page_json
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization, Status, TokenScope
 from matchmaker.pagination import MAX_PAGE
