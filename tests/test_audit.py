@@ -88,7 +88,7 @@ def test_user_administration_is_audited(admin_client, make_user, audit):
     admin_client.post(f"/staff/admin/users/{user.id}/password")
     admin_client.post(f"/staff/admin/users/{user.id}/deactivate")
     actions = [line["action"] for line in events(audit(), "user.admin")]
-    assert actions == ["reset the password of bob@agency.be", "deactivated bob@agency.be"]
+    assert actions == [f"reset the password of user {user.id}", f"deactivated user {user.id}"]
 
 
 def test_token_administration_is_audited_without_the_secret(app, admin_client, make_user, audit):
