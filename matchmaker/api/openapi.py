@@ -130,19 +130,19 @@ def _schemas() -> dict[str, Any]:
 
     version = {
         "type": "integer",
-        "description": "The version read from the lead; if the lead "
-        "changed since, the change is refused with 409.",
+        "description": "The version read from the lead (required: without it, 428); if the "
+        "lead changed since, the change is refused with 409.",
     }
     not_lost = [status.value for status in Status if status != Status.LOST]
     lead_update = {
         "description": "The new status; a lost lead also needs the reason it was lost.",
         "oneOf": [
-            {"type": "object", "required": ["status"], "additionalProperties": False,
+            {"type": "object", "required": ["status", "version"], "additionalProperties": False,
              "properties": {"status": _string(enum=not_lost),
                             "lost_reason": _string(500, pattern=NO_NUL,
                                                    description="Ignored unless lost."),
                             "version": version}},
-            {"type": "object", "required": ["status", "lost_reason"],
+            {"type": "object", "required": ["status", "lost_reason", "version"],
              "additionalProperties": False,
              "properties": {"status": _string(enum=[Status.LOST.value]),
                             "lost_reason": _string(500, pattern=SOME_TEXT,
@@ -174,6 +174,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         404: "Nothing has this identifier.",
         409: "The lead changed since the version sent.",
         422: "A parameter or the body is not valid; the reason says which.",
+        428: "The change does not say which version of the lead it was made from.",
     }
     return {str(code): _json(_ref("Error"), descriptions[code]) for code in codes}
 
@@ -258,7 +259,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 },
                 "patch": {
                     "operationId": "updateLead",
-                    "summary": "Change a lead's status (write scope).",
+                    "summary": "Change a lead's status (write scope), from the version read.",
                     "security": [{"bearerAuth": [TokenScope.WRITE.value]}],
                     "requestBody": {
                         "required": True,
@@ -266,7 +267,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _json(_ref("LeadDetail"), "The changed lead."),
-                        **_errors(400, 401, 403, 404, 409, 422),
+                        **_errors(400, 401, 403, 404, 409, 422, 428),
                     },  # fmt: skip
                 },
             },
