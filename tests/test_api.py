@@ -88,6 +88,22 @@ def test_a_revoked_token_or_a_deactivated_user_stops_working(app, client, reader
     assert client.get("/api/v1/leads", headers=writer).status_code == 401
 
 
+def test_reactivating_a_user_leaves_their_old_tokens_revoked(app, client, admin_client, reader):
+    """Issue 13, defect 10: deactivation stopped the token; reactivation must not revive it."""
+    with app.app_context():
+        rita = db.session.scalar(sa.select(User.id).where(User.email == "reader@agency.be"))
+    admin_client.post(f"/staff/admin/users/{rita}/deactivate")
+    assert client.get("/api/v1/leads", headers=reader).status_code == 401
+    page = admin_client.post(f"/staff/admin/users/{rita}/reactivate", follow_redirects=True).text
+    assert "Their API token was revoked" in page
+    assert client.get("/api/v1/leads", headers=reader).status_code == 401
+    with app.app_context():
+        token = db.session.scalar(sa.select(ApiToken))
+        assert token.revoked_at is not None
+        kinds = db.session.execute(sa.select(Activity.kind, User.email).join(Activity.user)).all()
+        assert ("api_token_revoked", "admin@agency.be") in kinds
+
+
 def test_only_the_hash_of_a_token_is_stored(app, reader):
     secret = reader["Authorization"].removeprefix("Bearer ")
     with app.app_context():

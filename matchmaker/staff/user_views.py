@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from matchmaker import audit
@@ -81,10 +82,16 @@ def user_deactivate(user_id: int):
 @admin_bp.post("/users/<int:user_id>/reactivate")
 def user_reactivate(user_id: int):
     user = db.get_or_404(User, user_id)
-    accounts.reactivate(user)
+    revoked = accounts.reactivate(user, by=current_user)
     db.session.commit()
     _log("reactivated user %s", user.id)
+    for token in revoked:
+        audit.event("api_token.revoked", token=token.id, for_user=user.id)
     flash(_("%(name)s can sign in again with their password.", name=user.name), "success")
+    if revoked:
+        flash(ngettext("Their API token was revoked: issue a new one if they still need the API.",
+                       "Their %(num)d API tokens were revoked: issue new ones if they still need "
+                       "the API.", len(revoked)), "info")  # fmt: skip
     return redirect(url_for(".user_list"))
 
 
