@@ -181,3 +181,5 @@ def test_gunicorn_writes_the_audit_stream_to_stderr(tmp_path):
     failure, = events(audit_lines, "sign_in.failure")
     assert failure["client"] == "127.0.0.1" and "guessing" not in output
     assert "nobody@agency.be" not in output
+    warning, = events(audit_lines, "config.warning")  # no TRUSTED_HOSTS: said once, at start-up
+    assert warning["setting"] == "TRUSTED_HOSTS" and "TRUSTED_HOSTS is not set" in output

@@ -3,15 +3,17 @@ API) is built on BASE_URL; and TRUSTED_HOSTS left unset is said at start-up (iss
 """
 
 import json
+import logging
 
 import pytest
 import sqlalchemy as sa
 
+from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage
 from matchmaker.services import mail, privacy
 from tests import factories
-from tests.helpers import login, submit
+from tests.helpers import app_log, login, submit
 
 BASE_URL = "https://matchmaker.example.be"
 FORGED_HOST = "evil.example"
@@ -57,3 +59,29 @@ def test_base_url_may_carry_a_path(app):
         lead = factories.add_inquiry()
         db.session.commit()
         assert mail.lead_url(lead) == f"https://agency.example/matchmaker/staff/leads/{lead.id}"
+
+
+def start(tmp_path, **config) -> list[dict]:
+    """Create the app as production would (no debug, no testing); its audit lines."""
+    path = tmp_path / "audit.jsonl"
+    create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "k" * 40, "AUDIT_LOG": str(path),
+                **config})  # fmt: skip
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_an_unset_trusted_hosts_is_said_at_start_up(tmp_path, caplog, monkeypatch):
+    monkeypatch.delenv("MATCHMAKER_TRUSTED_HOSTS", raising=False)
+    caplog.set_level(logging.WARNING, logger="matchmaker")
+    lines = start(tmp_path)
+    assert "MATCHMAKER_TRUSTED_HOSTS is not set" in app_log(caplog)
+    warning, = [line for line in lines if line["event"] == "config.warning"]
+    assert warning["setting"] == "TRUSTED_HOSTS" and "any Host" in warning["message"]
+
+
+@pytest.mark.parametrize("config", [{"TRUSTED_HOSTS": ["matchmaker.example.be"]},
+                                    {"TESTING": True}, {"DEBUG": True}])  # fmt: skip
+def test_no_host_warning_when_set_or_in_debug_and_tests(tmp_path, caplog, monkeypatch, config):
+    monkeypatch.delenv("MATCHMAKER_TRUSTED_HOSTS", raising=False)
+    caplog.set_level(logging.WARNING, logger="matchmaker")
+    assert start(tmp_path, **config) == []
+    assert "TRUSTED_HOSTS" not in app_log(caplog)
