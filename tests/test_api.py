@@ -94,6 +94,7 @@ def test_reactivating_a_user_leaves_their_old_tokens_revoked(app, client, admin_
         rita = db.session.scalar(sa.select(User.id).where(User.email == "reader@agency.be"))
     admin_client.post(f"/staff/admin/users/{rita}/deactivate")
     assert client.get("/api/v1/leads", headers=reader).status_code == 401
+    assert "revokes the API tokens it had" in admin_client.get(f"/staff/admin/users/{rita}").text
     page = admin_client.post(f"/staff/admin/users/{rita}/reactivate", follow_redirects=True).text
     assert "Their API token was revoked" in page
     assert client.get("/api/v1/leads", headers=reader).status_code == 401
