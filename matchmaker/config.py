@@ -16,7 +16,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY_FILE": None,  # None: instance/secret_key
     "BASE_URL": "http://127.0.0.1:5000",
     "ORGANIZATIONS_PER_PAGE": 20,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: an error's message (and so the log) shows the SQL, not the values in it.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "SQLITE_BUSY_TIMEOUT_SECONDS": 15,
     "BABEL_DEFAULT_LOCALE": "en",
     "TIMEZONE": "Europe/Brussels",  # the agency's: every time shown or mailed; stored in UTC

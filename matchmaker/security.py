@@ -1,10 +1,13 @@
-"""Security wiring: response headers, the reverse proxy, and safe redirects."""
+"""Security wiring: response headers, the reverse proxy, the Host check's warning, and safe
+redirects."""
 
 import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from matchmaker import audit
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -29,8 +32,22 @@ def init_app(app: Flask) -> None:
     hops = int(app.config["PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if not app.config["TRUSTED_HOSTS"] and not (app.debug or app.testing):
+        warn_any_host(app)
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
+
+
+def warn_any_host(app: Flask) -> None:
+    """Say, in the app's log and the audit stream, that requests for any Host are answered.
+    No link follows the Host (links.absolute_url), but production should still name its hosts."""
+    message = (
+        "MATCHMAKER_TRUSTED_HOSTS is not set: the app answers requests for any Host. Set it to "
+        'the host names it serves, e.g. \'["matchmaker.example.be"]\'.'
+    )
+    app.logger.warning(message)
+    with app.app_context():
+        audit.event("config.warning", setting="TRUSTED_HOSTS", message=message)
 
 
 def refuse_nul_bytes() -> None:

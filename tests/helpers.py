@@ -40,6 +40,12 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD):
     return client.post("/staff/login", data={"email": email, "password": password})
 
 
+def app_log(caplog: pytest.LogCaptureFixture) -> str:
+    """What the app's own loggers (matchmaker.*) wrote, tracebacks included."""
+    return "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records
+                     if record.name.startswith("matchmaker"))  # fmt: skip
+
+
 def new_inquiry(**fields) -> Inquiry:
     """An unsaved inquiry with plausible answers; fields override them."""
     values = {

@@ -97,7 +97,9 @@ def test_create_an_account_with_a_generated_password_shown_once(app, admin_clien
     assert password not in nina.password_hash
     with admin_client.session_transaction() as session:
         assert password not in str(dict(session)), "never kept in the session cookie"
-    assert "Users admin admin@agency.be created staff account nina@agency.be" in caplog.text
+    admin = user_id(app, "admin@agency.be")
+    assert f"Users admin: user {admin} created staff account user {nina.id}" in caplog.text
+    assert "@agency.be" not in caplog.text  # people are logged by id (issue 13, defect 8)
     assert password not in caplog.text
     assert password not in admin_client.get(USERS).text
     newcomer = app.test_client()
@@ -145,7 +147,7 @@ def test_rename_and_promote(app, admin_client, make_user, caplog):
     assert response.headers["Location"] == USERS
     row = user_row(app, "ben@agency.be")
     assert (row.name, row.role) == ("Ben Dupont", "admin")
-    assert "changed name, role of ben@agency.be (role admin)" in caplog.text
+    assert f"changed name, role of user {ben} (role admin)" in caplog.text
     promoted = app.test_client()
     login(promoted, "ben@agency.be")
     assert promoted.get(USERS).status_code == 200

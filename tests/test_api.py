@@ -88,6 +88,23 @@ def test_a_revoked_token_or_a_deactivated_user_stops_working(app, client, reader
     assert client.get("/api/v1/leads", headers=writer).status_code == 401
 
 
+def test_reactivating_a_user_leaves_their_old_tokens_revoked(app, client, admin_client, reader):
+    """Issue 13, defect 10: deactivation stopped the token; reactivation must not revive it."""
+    with app.app_context():
+        rita = db.session.scalar(sa.select(User.id).where(User.email == "reader@agency.be"))
+    admin_client.post(f"/staff/admin/users/{rita}/deactivate")
+    assert client.get("/api/v1/leads", headers=reader).status_code == 401
+    assert "revokes the API tokens it had" in admin_client.get(f"/staff/admin/users/{rita}").text
+    page = admin_client.post(f"/staff/admin/users/{rita}/reactivate", follow_redirects=True).text
+    assert "Their API token was revoked" in page
+    assert client.get("/api/v1/leads", headers=reader).status_code == 401
+    with app.app_context():
+        token = db.session.scalar(sa.select(ApiToken))
+        assert token.revoked_at is not None
+        kinds = db.session.execute(sa.select(Activity.kind, User.email).join(Activity.user)).all()
+        assert ("api_token_revoked", "admin@agency.be") in kinds
+
+
 def test_only_the_hash_of_a_token_is_stored(app, reader):
     secret = reader["Authorization"].removeprefix("Bearer ")
     with app.app_context():
@@ -163,7 +180,7 @@ def test_unknown_lead_and_unknown_address_are_json_404(client, reader):
 
 
 def test_a_read_token_cannot_change_a_lead(client, reader, leads):
-    response = client.patch(f"/api/v1/leads/{leads[0]}", json={"status": "qualified"},
+    response = client.patch(f"/api/v1/leads/{leads[0]}", json={"status": "qualified", "version": 1},
                             headers=reader)  # fmt: skip
     assert response.status_code == 403
     assert "write" in response.json["reason"]
@@ -190,10 +207,21 @@ def test_a_write_token_changes_the_status_on_the_trail_as_its_user(app, client, 
     assert stale.status_code == 409
 
 
+def test_a_change_without_the_version_read_is_428_and_changes_nothing(app, client, writer, leads):
+    """Issue 13, defect 10: without `version` a change would overwrite blindly."""
+    response = client.patch(f"/api/v1/leads/{leads[0]}", json={"status": "won"}, headers=writer)
+    assert response.status_code == 428
+    assert "version" in response.json["reason"]
+    with app.app_context():
+        assert db.session.get(Inquiry, leads[0]).status == "new"
+    patch = client.get("/api/v1/openapi.json").json["paths"]["/leads/{lead_id}"]["patch"]
+    assert "428" in patch["responses"]
+
+
 @pytest.mark.parametrize(
     "body",
-    [{"status": "lost"}, {"status": "finished"}, {"status": "won", "colour": "red"},
-     {"status": "won", "version": "3"}, ["won"]],
+    [{"status": "lost", "version": 1}, {"status": "finished", "version": 1},
+     {"status": "won", "colour": "red", "version": 1}, {"status": "won", "version": "3"}, ["won"]],
 )  # fmt: skip
 def test_invalid_changes_are_422_and_change_nothing(app, client, writer, leads, body):
     response = client.patch(f"/api/v1/leads/{leads[0]}", json=body, headers=writer)
@@ -207,7 +235,8 @@ def test_the_api_needs_no_csrf_token(seeded, database_url, make_user, leads):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True})
     make_user("writer@agency.be")
     secret = issue_token(app, "writer@agency.be", "write")
-    response = app.test_client().patch(f"/api/v1/leads/{leads[1]}", json={"status": "won"},
+    response = app.test_client().patch(f"/api/v1/leads/{leads[1]}",
+                                       json={"status": "won", "version": 1},
                                        headers=bearer(secret))  # fmt: skip
     assert response.status_code == 200
 

@@ -1,6 +1,7 @@
 """The outbox and its SMTP relay, against a real SMTP server: delivery, outages, retries,
 concurrent relays, crashes, header injection, and the `flask outbox` commands."""
 
+import logging
 import os
 import re
 import signal
@@ -17,7 +18,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Activity, OutboxMessage, utcnow
 from matchmaker.services import outbox
 from matchmaker.services.outbox import relay as outbox_relay
-from tests.helpers import BOTH_DATABASES, new_inquiry
+from tests.helpers import BOTH_DATABASES, app_log, new_inquiry
 from tests.smtp import SMTPServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,6 +236,29 @@ def test_permanent_refusal_is_flagged_at_once_and_the_batch_goes_on(mail_app, sm
     assert refused_row.failed_at is not None and "550 No such user" in refused_row.last_error
     assert accepted_row.sent_at is not None
     assert [mail.recipients for mail in smtp_server.received] == [("ann@agency.example",)]
+
+
+def test_a_failing_relay_logs_the_message_and_the_reason_never_the_address(
+    mail_app, smtp_server, caplog
+):
+    """Issue 13, defect 8: giving up or retrying, the relay's log and its command's output (the
+    service's log under --watch) name the message and the reason, not the investor."""
+    gone, busy = "Aiko.Tanaka@sakura-bio.example", "kenji@sakura-bio.example"
+    smtp_server.refuse_recipients[gone] = f"550 5.1.1 <{gone}>: Recipient address rejected"
+    smtp_server.refuse_recipients[busy] = f"450 4.2.1 <{busy}>: Mailbox busy, try later"
+    with mail_app.app_context():
+        [refused] = queue(recipient=gone)
+        [delayed] = queue(recipient=busy)
+    caplog.set_level(logging.DEBUG, logger="matchmaker")
+    result = mail_app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert "Sent 0, 1 to retry later, 1 given up." in result.output
+    logged = app_log(caplog) + result.output
+    assert "sakura-bio" not in logged.lower(), logged
+    reason = "550 5.1.1 <address>: Recipient address rejected"
+    assert f"gave up on message {refused}: {reason}" in logged
+    assert f"#{refused}: 550" in result.output and f"#{delayed}: 450" in result.output
+    with mail_app.app_context():
+        assert gone in stored(refused).last_error  # staff still see whom it was for
 
 
 def test_backoff_is_capped(app):

@@ -221,6 +221,6 @@ def test_the_lead_page_links_the_consent_to_its_notice_version(app, staff_client
         current_id, unknown_id = current.id, unknown.id
     page = staff_client.get(f"/staff/leads/{current_id}").get_data(as_text=True)
     version = privacy.PRIVACY_NOTICE_VERSION
-    assert f'href="http://localhost/privacy/{version}">{version}</a>' in page
+    assert f'href="{app.config["BASE_URL"]}/privacy/{version}">{version}</a>' in page
     other = staff_client.get(f"/staff/leads/{unknown_id}").get_data(as_text=True)
     assert "1999-01" in other and "/privacy/1999-01" not in other

@@ -9,15 +9,8 @@ from flask import jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from matchmaker.api import bp, current_token, fail, not_found, require_scope
-from matchmaker.api.schema import (
-    DATE_PATTERN,
-    MAX_PER_PAGE,
-    MAX_QUERY_LENGTH,
-    lead_json,
-    openapi_document,
-    organization_json,
-    page_json,
-)
+from matchmaker.api.openapi import DATE_PATTERN, MAX_PER_PAGE, MAX_QUERY_LENGTH, openapi_document
+from matchmaker.api.shapes import lead_json, organization_json, page_json
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization, Status, TokenScope
 from matchmaker.pagination import MAX_PAGE
@@ -64,12 +57,16 @@ def lead_detail(lead_id: int):
 
 @bp.patch("/leads/<int:lead_id>")
 def lead_update(lead_id: int):
-    """Change a lead's status, as the token's user would on the lead page."""
+    """Change a lead's status, as the token's user would on the lead page, from the version
+    read (428 without it, 409 if the lead changed since)."""
     require_scope(TokenScope.WRITE)
     inquiry = _lead(lead_id)
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         fail(422, "The body must be a JSON object, sent as application/json.")
+    if "version" not in body:
+        fail(428, "Send the lead's version as read (\"version\"), so that a change made since "
+                  "is not overwritten.")  # fmt: skip
     if unknown := sorted(set(body) - {"status", "lost_reason", "version"}):
         fail(422, f"Unknown fields: {', '.join(unknown)}.")
     status = body.get("status")
@@ -78,7 +75,7 @@ def lead_update(lead_id: int):
     reason = body.get("lost_reason", "")
     if not isinstance(reason, str) or len(reason) > 500 or "\x00" in reason:
         fail(422, "lost_reason must be a text of at most 500 characters.")
-    version = body.get("version", inquiry.version)
+    version = body["version"]
     if not isinstance(version, int) or isinstance(version, bool):
         fail(422, "version must be the integer read from the lead.")
     try:

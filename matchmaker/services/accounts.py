@@ -11,8 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 
 from matchmaker.extensions import db
-from matchmaker.models import Role, User, utcnow
-from matchmaker.services import sign_in_throttle
+from matchmaker.models import ApiToken, Role, User, utcnow
+from matchmaker.services import api_tokens, sign_in_throttle
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128  # everywhere: the sign-in form, the account commands, hashing
@@ -169,11 +169,16 @@ def deactivate(user: User) -> None:
     end_all_sessions(user)
 
 
-def reactivate(user: User) -> None:
-    """Let a deactivated user sign in again, with a clean slate of failed attempts (no commit)."""
+def reactivate(user: User, by: User) -> list[ApiToken]:
+    """Let a deactivated user sign in again, with a clean slate of failed attempts (no commit).
+
+    Their API tokens from before stay dead: they are revoked (and returned), so that whatever
+    held one while the account was closed cannot use it again.
+    """
     user.active = True
     user.failed_logins, user.locked_until = 0, None
     sign_in_throttle.forget(user.id)
+    return api_tokens.revoke_all(user, by)
 
 
 def reset_password(user: User) -> str:

@@ -79,6 +79,14 @@ def revoke(token: ApiToken, by: User) -> bool:
     return True
 
 
+def revoke_all(user: User, by: User) -> list[ApiToken]:
+    """Revoke every live token of user (no commit); the ones it revoked."""
+    live = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    return [token for token in live if revoke(token, by)]
+
+
 def authenticate(secret: str) -> ApiToken | None:
     """The live token for a presented secret (its user active), else None; notes its use."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:

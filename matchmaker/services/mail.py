@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from matchmaker.links import absolute_url
 from matchmaker.models import Inquiry, Introduction, Match, OutboxMessage, User
 from matchmaker.services.leads.detail import top_matches
 from matchmaker.services.outbox import enqueue
@@ -150,7 +151,7 @@ def send_stale_reminder(
     """To the assignee (or the staff inbox): the leads nobody acted on for a while."""
     return _send("stale_reminder", _staff_address(assignee), _staff_lang(), assignee=assignee,
                  rows=rows, days=current_app.config["STALE_AFTER_DAYS"],
-                 list_url=_url("/staff/leads?status=open"))  # fmt: skip
+                 list_url=absolute_url("staff.lead_list", status="open"))  # fmt: skip
 
 
 def send_assignment_notification(inquiry: Inquiry, assignee: User, by: User) -> OutboxMessage:
@@ -167,22 +168,13 @@ def agency_contact(inquiry: Inquiry) -> tuple[str, str]:
 
 
 def result_url(inquiry: Inquiry) -> str:
-    """The investor's private result page, built from BASE_URL like lead_url."""
-    return _url(f"/inquiry/{inquiry.reference}")
+    """The investor's private result page (on BASE_URL)."""
+    return absolute_url("public.inquiry_result", reference=inquiry.reference)
 
 
 def lead_url(inquiry: Inquiry) -> str:
-    """The lead's page in the back office, built from BASE_URL so that it works from the CLI."""
-    return _url(f"/staff/leads/{inquiry.id}")
-
-
-def absolute_url(path: str) -> str:
-    """path on the service's public address (BASE_URL), for links in mail."""
-    return _url(path)
-
-
-def _url(path: str) -> str:
-    return str(current_app.config["BASE_URL"]).rstrip("/") + path
+    """The lead's page in the back office (on BASE_URL)."""
+    return absolute_url("staff.lead_detail", inquiry_id=inquiry.id)
 
 
 def _staff_address(assignee: User | None) -> str:

@@ -17,10 +17,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from matchmaker.extensions import db
+from matchmaker.links import absolute_url
 from matchmaker.models import (
     Activity,
     ActivityKind,
@@ -59,7 +59,7 @@ def notice_url(version: str) -> str | None:
     """The address of the notice a consent record refers to (None for an unknown version)."""
     if notice_template(version) is None:
         return None
-    return url_for("public.privacy_version", version=version, _external=True)
+    return absolute_url("public.privacy_version", version=version)
 
 
 # Finding what we hold ------------------------------------------------------------------------

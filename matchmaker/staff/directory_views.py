@@ -206,5 +206,5 @@ def _organization(slug: str) -> Organization:
 
 
 def _log(message: str, *args) -> None:
-    current_app.logger.info("Directory admin %s " + message, current_user.email, *args)
+    current_app.logger.info("Directory admin: user %s " + message, current_user.id, *args)
     audit.event("directory.change", action=message % args)

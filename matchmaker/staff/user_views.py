@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from matchmaker import audit
@@ -30,7 +31,7 @@ def user_create():
             form.email.errors.append(str(error))
         else:
             db.session.commit()
-            _log("created %s account %s", user.role, user.email)
+            _log("created %s account user %s", user.role, user.id)
             return render_template(
                 "staff/admin/user_password.html", user=user, password=password, created=True
             )
@@ -50,7 +51,7 @@ def user_edit(user_id: int):
         else:
             db.session.commit()
             if changed:
-                _log("changed %s of %s (role %s)", ", ".join(changed), user.email, user.role)
+                _log("changed %s of user %s (role %s)", ", ".join(changed), user.id, user.role)
             flash(_("The account of %(name)s is saved.", name=user.name), "success")
             if user.id == current_user.id and not user.is_admin:
                 return redirect(url_for("staff.index"))
@@ -70,7 +71,7 @@ def user_deactivate(user_id: int):
         flash(str(error), "error")
         return redirect(url_for(".user_edit", user_id=user.id))
     db.session.commit()
-    _log("deactivated %s", user.email)
+    _log("deactivated user %s", user.id)
     message = _("%(name)s can no longer sign in; their sessions have ended.", name=user.name)
     flash(message, "success")
     if user.id == current_user.id:
@@ -81,10 +82,16 @@ def user_deactivate(user_id: int):
 @admin_bp.post("/users/<int:user_id>/reactivate")
 def user_reactivate(user_id: int):
     user = db.get_or_404(User, user_id)
-    accounts.reactivate(user)
+    revoked = accounts.reactivate(user, by=current_user)
     db.session.commit()
-    _log("reactivated %s", user.email)
+    _log("reactivated user %s", user.id)
+    for token in revoked:
+        audit.event("api_token.revoked", token=token.id, for_user=user.id)
     flash(_("%(name)s can sign in again with their password.", name=user.name), "success")
+    if revoked:
+        flash(ngettext("Their API token was revoked: issue a new one if they still need the API.",
+                       "Their %(num)d API tokens were revoked: issue new ones if they still need "
+                       "the API.", len(revoked)), "info")  # fmt: skip
     return redirect(url_for(".user_list"))
 
 
@@ -94,12 +101,12 @@ def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     password = accounts.reset_password(user)
     db.session.commit()
-    _log("reset the password of %s", user.email)
+    _log("reset the password of user %s", user.id)
     return render_template(
         "staff/admin/user_password.html", user=user, password=password, created=False
     )
 
 
 def _log(message: str, *args) -> None:
-    current_app.logger.info("Users admin %s " + message, current_user.email, *args)
+    current_app.logger.info("Users admin: user %s " + message, current_user.id, *args)
     audit.event("user.admin", action=message % args)

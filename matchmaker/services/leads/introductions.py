@@ -22,6 +22,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 
 from matchmaker.extensions import db
+from matchmaker.links import absolute_url
 from matchmaker.models import (
     Activity,
     ActivityKind,
@@ -194,11 +195,11 @@ def link_token(introduction: Introduction, purpose: str) -> str:
 
 
 def answer_url(introduction: Introduction) -> str:
-    return mail.absolute_url(f"/introductions/answer/{link_token(introduction, ANSWER)}")
+    return absolute_url("introductions.answer", token=link_token(introduction, ANSWER))
 
 
 def meeting_url(introduction: Introduction) -> str:
-    return mail.absolute_url(f"/introductions/meeting/{link_token(introduction, MEETING)}")
+    return absolute_url("introductions.meeting", token=link_token(introduction, MEETING))
 
 
 def _max_age(purpose: str) -> int:

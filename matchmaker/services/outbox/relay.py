@@ -4,6 +4,7 @@ the outcome. A unit of work of its own: it commits each claim and each outcome."
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import uuid
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 100
 ERROR_MAX_LENGTH = 2000
-
+# An e-mail address, bare or in <>, as SMTP replies quote the recipient.
+_ADDRESS = re.compile(r"<?[^\s<>,;:()\[\]\"'@]+@[^\s<>,;:()\[\]\"']+>?")
 
 
 # Delivering ---------------------------------------------------------------------------------
@@ -46,7 +48,7 @@ class DeliveryReport:
     failed: int = 0
     skipped: int = 0  # claimed by another relay first
     error: str = ""  # the server could not be reached: nothing was attempted
-    failures: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # "#id: reason", without addresses
 
     @property
     def attempted(self) -> int:
@@ -146,9 +148,8 @@ def _deliver_one(
         return True
     message = db.session.get(OutboxMessage, message_id)
     assert message is not None
-    recipient = message.recipient
     try:
-        connection.send(build_email(message, current_app.config), recipient)
+        connection.send(build_email(message, current_app.config), message.recipient)
     except (smtplib.SMTPException, OSError, ValueError) as error:
         permanent = _is_permanent(error)
         gave_up = record_failure(message_id, token, _describe(error), permanent, clock())
@@ -156,7 +157,7 @@ def _deliver_one(
             report.failed += 1
         else:
             report.retrying += 1
-        report.failures.append(f"#{message_id} to {recipient}: {_describe(error)}")
+        report.failures.append(f"#{message_id}: {without_addresses(_describe(error))}")
         if _connection_lost(error):
             connection.close()
             return False
@@ -225,7 +226,7 @@ def record_failure(message_id: int, token: str, error: str, permanent: bool, now
     )
     if gave_up and result.rowcount == 1:
         _log_activity(message_id, ActivityKind.EMAIL_FAILED)
-        log.error("outbox: gave up on message %s: %s", message_id, error)
+        log.error("outbox: gave up on message %s: %s", message_id, without_addresses(error))
     db.session.commit()
     return gave_up
 
@@ -283,12 +284,14 @@ def _connection_lost(error: BaseException) -> bool:
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
+def without_addresses(text: str) -> str:
+    """text for a log: every e-mail address replaced by <address> (the row keeps whom for)."""
+    return _ADDRESS.sub("<address>", text)
+
+
 def _describe(error: BaseException) -> str:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "; ".join(
-            f"{address}: {code} {_text(reply)}"
-            for address, (code, reply) in error.recipients.items()
-        )
+    if isinstance(error, smtplib.SMTPRecipientsRefused):  # a message has one recipient
+        return "; ".join(f"{code} {_text(reply)}" for code, reply in error.recipients.values())
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{error.smtp_code} {_text(error.smtp_error)}"
     return f"{type(error).__name__}: {error}"

@@ -1,15 +1,13 @@
-"""The API's shapes: how leads and organizations are written as JSON, and the OpenAPI document."""
+"""The API's contract: the limits of its parameters and its OpenAPI 3 document."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
-from matchmaker.models import Inquiry, Match, Organization, Status, TokenScope, User
+from matchmaker.models import Status, TokenScope
 from matchmaker.pagination import MAX_PAGE
-from matchmaker.services.leads import detail, listing
-from matchmaker.services.mail import lead_url
+from matchmaker.services.leads import listing
 from matchmaker.taxonomy import (
     BUDGETS,
     HORIZONS,
@@ -27,106 +25,6 @@ MAX_QUERY_LENGTH = 200
 DATE_PATTERN = re.compile(r"^[12][0-9]{3}-[0-9]{2}-[0-9]{2}$")  # years a time zone can shift
 NO_NUL = "^[^\\u0000]*$"  # text PostgreSQL can store
 SOME_TEXT = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"  # and not only blanks
-
-
-# JSON of the model ---------------------------------------------------------------------------
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _user(user: User | None) -> dict[str, Any] | None:
-    return None if user is None else {"id": user.id, "name": user.name, "email": user.email}
-
-
-def lead_json(inquiry: Inquiry, with_matches: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": inquiry.id,
-        "code": inquiry.code,
-        "status": inquiry.status,
-        "lost_reason": inquiry.lost_reason,
-        "version": inquiry.version,
-        "received_at": _time(inquiry.created_at),
-        "updated_at": _time(inquiry.updated_at),
-        "last_staff_action_at": _time(inquiry.last_staff_action_at),
-        "assignee": _user(inquiry.assignee),
-        "contact": {
-            "name": inquiry.name,
-            "email": inquiry.email,
-            "organization": inquiry.organization,
-            "role": inquiry.role,
-            "country": inquiry.country,
-            "website": inquiry.website,
-            "phone": inquiry.phone,
-        },
-        "investor_type": inquiry.investor_type,
-        "sectors": list(inquiry.sectors),
-        "offers": list(inquiry.offers),
-        "interests": inquiry.interests,
-        "budget": inquiry.budget,
-        "horizon": inquiry.horizon,
-        "lang": inquiry.lang,
-        "consent": {
-            "at": _time(inquiry.consent_at),
-            "notice_version": inquiry.consent_version,
-            "share_with_organizations": inquiry.share_consent,
-        },
-        "needs_ranking": inquiry.needs_ranking,
-        "url": lead_url(inquiry),
-    }
-    if with_matches:
-        data["matches"] = [match_json(match) for match in detail.current_matches(inquiry)]
-    return data
-
-
-def match_json(match: Match) -> dict[str, Any]:
-    explanation = match.explanation or {}
-    return {
-        "id": match.id,
-        "rank": match.rank,
-        "score": round(float(match.score), 6),
-        "organization": {"slug": match.organization.slug, "name": match.organization.name},
-        "source": match.source,
-        "reasons": {key: list(explanation.get(key, [])) for key in ("terms", "sectors", "offers")},
-        "verdict": match.verdict,
-        "pinned": match.pinned,
-        "introduced_at": _time(match.introduced_at),
-        "engine_version": match.engine_version,
-        "directory_version": match.directory_version,
-    }
-
-
-def organization_json(org: Organization) -> dict[str, Any]:
-    return {
-        "slug": org.slug,
-        "name": org.name,
-        "kind": org.kind,
-        "sectors": list(org.sectors),
-        "offers": list(org.offers),
-        "city": org.city,
-        "province": org.province,
-        "website": org.website,
-        "founded": org.founded,
-        "size": org.size,
-        "description": org.description,
-        "description_fr": org.description_fr,
-        "keywords": list(org.keywords),
-        "keywords_fr": list(org.keywords_fr),
-        "source": org.source,
-        "contact_email": org.contact_email,
-        "updated_at": _time(org.updated_at),
-    }
-
-
-def page_json(page: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "items": items,
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total or 0,
-        "pages": page.pages,
-    }
 
 
 # The OpenAPI document ------------------------------------------------------------------------
@@ -232,19 +130,19 @@ def _schemas() -> dict[str, Any]:
 
     version = {
         "type": "integer",
-        "description": "The version read from the lead; if the lead "
-        "changed since, the change is refused with 409.",
+        "description": "The version read from the lead (required: without it, 428); if the "
+        "lead changed since, the change is refused with 409.",
     }
     not_lost = [status.value for status in Status if status != Status.LOST]
     lead_update = {
         "description": "The new status; a lost lead also needs the reason it was lost.",
         "oneOf": [
-            {"type": "object", "required": ["status"], "additionalProperties": False,
+            {"type": "object", "required": ["status", "version"], "additionalProperties": False,
              "properties": {"status": _string(enum=not_lost),
                             "lost_reason": _string(500, pattern=NO_NUL,
                                                    description="Ignored unless lost."),
                             "version": version}},
-            {"type": "object", "required": ["status", "lost_reason"],
+            {"type": "object", "required": ["status", "lost_reason", "version"],
              "additionalProperties": False,
              "properties": {"status": _string(enum=[Status.LOST.value]),
                             "lost_reason": _string(500, pattern=SOME_TEXT,
@@ -276,6 +174,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         404: "Nothing has this identifier.",
         409: "The lead changed since the version sent.",
         422: "A parameter or the body is not valid; the reason says which.",
+        428: "The change does not say which version of the lead it was made from.",
     }
     return {str(code): _json(_ref("Error"), descriptions[code]) for code in codes}
 
@@ -360,7 +259,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 },
                 "patch": {
                     "operationId": "updateLead",
-                    "summary": "Change a lead's status (write scope).",
+                    "summary": "Change a lead's status (write scope), from the version read.",
                     "security": [{"bearerAuth": [TokenScope.WRITE.value]}],
                     "requestBody": {
                         "required": True,
@@ -368,7 +267,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _json(_ref("LeadDetail"), "The changed lead."),
-                        **_errors(400, 401, 403, 404, 409, 422),
+                        **_errors(400, 401, 403, 404, 409, 422, 428),
                     },  # fmt: skip
                 },
             },
