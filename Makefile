@@ -7,6 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # Links in mail point at the address `make run` serves, unless MATCHMAKER_BASE_URL says otherwise.
 BASE_URL = MATCHMAKER_BASE_URL=$${MATCHMAKER_BASE_URL:-http://$(HOST):$(PORT)}
+# On the loopback address `make run` answers to that address and localhost only (so it does not
+# warn that any Host is answered); on another address, set MATCHMAKER_TRUSTED_HOSTS yourself.
+ifeq ($(HOST),127.0.0.1)
+TRUSTED = MATCHMAKER_TRUSTED_HOSTS=$${MATCHMAKER_TRUSTED_HOSTS:-'["127.0.0.1", "localhost"]'}
+endif
 
 .PHONY: run serve test install install-dev install-prod translations messages lint audit db clean \
 	check-directory
@@ -15,7 +20,7 @@ BASE_URL = MATCHMAKER_BASE_URL=$${MATCHMAKER_BASE_URL:-http://$(HOST):$(PORT)}
 # The app reads its secret key from instance/secret_key (generated once) when
 # MATCHMAKER_SECRET_KEY is not set, so the plain `flask` commands of the README work too.
 run: install translations db
-	$(BASE_URL) MATCHMAKER_SESSION_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
+	$(BASE_URL) $(TRUSTED) MATCHMAKER_SESSION_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Production-style serving with gunicorn (set MATCHMAKER_SECRET_KEY and MATCHMAKER_DATABASE_URL).
 serve: install-prod translations

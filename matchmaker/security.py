@@ -4,6 +4,7 @@ redirects."""
 import re
 from urllib.parse import urlsplit
 
+import click
 from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -32,10 +33,17 @@ def init_app(app: Flask) -> None:
     hops = int(app.config["PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    if not app.config["TRUSTED_HOSTS"] and not (app.debug or app.testing):
+    if not app.config["TRUSTED_HOSTS"] and not (app.debug or app.testing) and serves_requests():
         warn_any_host(app)
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
+
+
+def serves_requests() -> bool:
+    """False inside a `flask` command other than `flask run` (`users create`, `db upgrade`...):
+    those answer no Host, so they need not warn about it."""
+    command = click.get_current_context(silent=True)
+    return command is None or command.info_name == "run"
 
 
 def warn_any_host(app: Flask) -> None:

@@ -78,6 +78,8 @@ def test_readme_users_create_works_in_a_fresh_shell(bare_env, tmp_path):
     assert created.returncode == 0, created.stderr
     listed = _flask("users", "list", env=bare_env)
     assert "you@agency.be" in listed.stdout
+    # Commands answer no Host: the TRUSTED_HOSTS warning is for serving only.
+    assert "TRUSTED_HOSTS" not in created.stderr + listed.stderr
 
 
 def test_make_run_points_mail_links_at_the_port_it_serves():
