@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyotp
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, utcnow
-from matchmaker.services import directory
+from matchmaker.services import accounts, directory, two_factor
 
 BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 POSTGRES_ONLY = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -34,8 +36,45 @@ def skip_unless_available(available: bool, reason: str) -> None:
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
-    """Sign in through the real form; returns the response (not followed)."""
-    return client.post("/staff/login", data={"email": email, "password": password})
+    """Sign in through the real forms: the password, then, when the account has a second factor,
+    the code its authenticator shows (authenticator_code). Returns the last response (not
+    followed)."""
+    response = client.post("/staff/login", data={"email": email, "password": password})
+    if response.status_code == 302 and response.location.startswith(CODE_STEP):
+        code = authenticator_code(client.application, email)
+        return client.post(CODE_STEP, data={"code": code})
+    return response
+
+
+# Two-factor sign-in ----------------------------------------------------------------------------
+
+CODE_STEP = "/staff/login/code"
+
+
+def enrol(app: Flask, email: str) -> str:
+    """Give the account a confirmed authenticator, as its owner does on the set-up page (without
+    recovery codes, and without using up a time step); returns its secret."""
+    with app.app_context():
+        user = accounts.find_user(email)
+        secret = two_factor.start_enrolment(user)
+        two_factor.authenticator(user).confirmed_at = utcnow()
+        db.session.commit()
+        return secret
+
+
+def authenticator_code(app: Flask, email: str) -> str:
+    """The code the account's authenticator app shows, for the earliest time step the server
+    still takes (within its drift, after the last step used): a test can sign the same account
+    in up to three times within 30 seconds."""
+    with app.app_context():
+        user = accounts.find_user(email)
+        last_step = two_factor.authenticator(user).last_step
+        current = int(two_factor.now() // two_factor.STEP_SECONDS)
+        step = current - two_factor.DRIFT_STEPS
+        if last_step is not None:
+            step = max(step, last_step + 1)
+        assert step <= current + two_factor.DRIFT_STEPS, f"{email} used every code of the minute"
+        return pyotp.TOTP(two_factor.secret_of(user)).generate_otp(step)
 
 
 def new_inquiry(**fields) -> Inquiry:
@@ -133,6 +172,24 @@ def counted_statements(app) -> Iterator[list[str]]:
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
+
+
+ENGLISH_SIGN_IN = ("Email", "Password", "Sign in")
+FRENCH_SIGN_IN = ("Adresse e-mail", "Mot de passe", "Se connecter")
+
+
+def sign_in(page, app: Flask, base: str, email: str, labels=ENGLISH_SIGN_IN) -> None:
+    """Sign in in the browser through the real pages, by their labels: the password, then, when
+    the account has a second factor, the code its authenticator shows (typed, then Enter)."""
+    page.goto(base + "/staff/")
+    page.get_by_label(labels[0], exact=True).fill(email)
+    page.get_by_label(labels[1], exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=labels[2]).click()
+    page.wait_for_url(lambda url: not url.endswith("/staff/login") and "login?" not in url)
+    if CODE_STEP in page.url:
+        page.locator("#code").fill(authenticator_code(app, email))
+        page.locator("#code").press("Enter")
+        page.wait_for_url(lambda url: CODE_STEP not in url)
 
 
 def screenshot(page, name: str) -> None:
