@@ -2,6 +2,7 @@
 accounts, a real SMTP server; the postgres marker, and the compiled translations a run needs.
 The browser tests' fixtures are in tests/browser/conftest.py, helpers in tests/helpers.py."""
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,6 +168,23 @@ def admin_client(client: FlaskClient, make_user) -> FlaskClient:
     """A client signed in as an admin (admin@agency.be)."""
     login(client, make_user("admin@agency.be", role="admin").email)
     return client
+
+
+@pytest.fixture
+def audit(app: Flask, tmp_path: Path):
+    """The audit lines written so far, parsed: audit() -> list of dicts; audit.path the file."""
+    path = tmp_path / "audit.jsonl"
+    app.config["AUDIT_LOG"] = str(path)
+
+    def lines() -> list[dict]:
+        if not path.exists():
+            return []
+        text = path.read_text()
+        assert text.endswith("\n") or not text
+        return [json.loads(line) for line in text.splitlines()]
+
+    lines.path = path
+    return lines
 
 
 @pytest.fixture

@@ -77,6 +77,11 @@ def authenticator_code(app: Flask, email: str) -> str:
         return pyotp.TOTP(two_factor.secret_of(user)).generate_otp(step)
 
 
+def events(lines: list[dict], name: str) -> list[dict]:
+    """The audit lines (the `audit` fixture's) of one event."""
+    return [line for line in lines if line["event"] == name]
+
+
 def new_inquiry(**fields) -> Inquiry:
     """An unsaved inquiry with plausible answers; fields override them."""
     values = {

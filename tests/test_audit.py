@@ -12,7 +12,7 @@ import pytest
 
 from matchmaker import create_app
 from tests import factories
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, events, login
 from tests.live import (
     ROOT,
     SECRET_KEY,
@@ -24,27 +24,6 @@ from tests.live import (
 )
 
 INVESTOR = "Aiko.Tanaka@Sakura-Bio.example"
-
-
-@pytest.fixture
-def audit(app, tmp_path):
-    """The audit lines written so far, parsed: audit() -> list of dicts."""
-    path = tmp_path / "audit.jsonl"
-    app.config["AUDIT_LOG"] = str(path)
-
-    def lines() -> list[dict]:
-        if not path.exists():
-            return []
-        text = path.read_text()
-        assert text.endswith("\n") or not text
-        return [json.loads(line) for line in text.splitlines()]
-
-    lines.path = path
-    return lines
-
-
-def events(lines: list[dict], name: str) -> list[dict]:
-    return [line for line in lines if line["event"] == name]
 
 
 def test_a_failed_and_a_successful_sign_in_are_audited(app, client, make_user, audit):
