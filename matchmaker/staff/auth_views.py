@@ -99,9 +99,9 @@ def _sign_in(user: User, next_path: str | None, method: str | None = None) -> Re
     if left is not None:
         audit.event("two_factor.recovery_code_used", remaining=left)
         flash(ngettext("You signed in with a recovery code, which cannot be used again: "
-                       "%(num)d code is left. Your account page makes new ones.",
+                       "%(num)d code is left. Make new ones on your Account page.",
                        "You signed in with a recovery code, which cannot be used again: "
-                       "%(num)d codes are left. Your account page makes new ones.", left),
+                       "%(num)d codes are left. Make new ones on your Account page.", left),
               "warning")  # fmt: skip
     audit.event("sign_in.success", second_factor=method)
     if two_factor.missing(user):

@@ -16,14 +16,20 @@ from matchmaker.services import accounts
 from tests import factories
 from tests.helpers import (
     DESKTOP,
+    ENGLISH_SIGN_IN,
+    FRENCH_SIGN_IN,
     PASSWORD,
     PHONE,
     assert_accessible,
+    enrol,
     no_horizontal_scroll,
     screenshot,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser
+
+ADMIN = "ada@agency.be"
 
 PAGES = ["/staff/insight", "/staff/insight/gaps", "/staff/insight/quality",
          "/staff/admin/privacy", "/staff/admin/api-tokens"]  # fmt: skip
@@ -35,7 +41,7 @@ def office(live_server):
     app, _ = live_server
     now = utcnow()
     with app.app_context():
-        admin = accounts.create_user("ada@agency.be", "Ada Admin", PASSWORD, "admin")
+        admin = accounts.create_user(ADMIN, "Ada Admin", PASSWORD, "admin")
         db.session.flush()
         orgs = factories.organizations(5)
         for number in range(12):
@@ -54,24 +60,18 @@ def office(live_server):
             lead.matches[0].verdict = Verdict.RELEVANT if number % 2 else Verdict.NOT_RELEVANT
             factories.add_staff_action(lead, admin.id, timedelta(hours=number + 1), text="Called")
         db.session.commit()
-
-
-def sign_in(page, base: str, labels=("Email", "Password", "Sign in")) -> None:
-    page.goto(base + "/staff/")
-    page.get_by_label(labels[0], exact=True).fill("ada@agency.be")
-    page.get_by_label(labels[1], exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=labels[2]).click()
+    enrol(app, ADMIN)
 
 
 def test_insight_pages_are_accessible_and_fit_a_phone_in_french(live_server, office, open_page):
-    _app, base = live_server
+    app, base = live_server
     visits = [
-        (DESKTOP, "en", ("Email", "Password", "Sign in")),
-        (PHONE, "fr", ("Adresse e-mail", "Mot de passe", "Se connecter")),
+        (DESKTOP, "en", ENGLISH_SIGN_IN),
+        (PHONE, "fr", FRENCH_SIGN_IN),
     ]
     for viewport, lang, labels in visits:
         page = open_page(viewport, lang)
-        sign_in(page, base, labels)
+        sign_in(page, app, base, ADMIN, labels)
         for path in PAGES:
             page.goto(base + path)
             name = f"insight-{lang}-{path.strip('/').replace('/', '-')}"
@@ -81,9 +81,9 @@ def test_insight_pages_are_accessible_and_fit_a_phone_in_french(live_server, off
 
 
 def test_charts_have_a_name_their_numbers_and_a_csv(live_server, office, open_page):
-    _app, base = live_server
+    app, base = live_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base)
+    sign_in(page, app, base, ADMIN)
     page.goto(base + "/staff/insight")
     chart = page.get_by_role("img", name=re.compile("^Leads by country"))
     assert chart.count() == 1
@@ -102,9 +102,9 @@ def test_charts_have_a_name_their_numbers_and_a_csv(live_server, office, open_pa
 
 
 def test_an_admin_issues_a_token_that_the_api_accepts(live_server, office, open_page):
-    _app, base = live_server
+    app, base = live_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base)
+    sign_in(page, app, base, ADMIN)
     page.goto(base + "/staff/admin/api-tokens")
     page.get_by_label("What the token is for").fill("Reporting")
     page.get_by_label("Read leads and organizations").check()

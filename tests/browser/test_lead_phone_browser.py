@@ -11,7 +11,7 @@ from matchmaker.extensions import db
 from matchmaker.models import NextStep
 from matchmaker.services import accounts
 from matchmaker.services.leads import next_steps, submission
-from tests.helpers import DESKTOP, PASSWORD, PHONE, assert_accessible, screenshot
+from tests.helpers import DESKTOP, PASSWORD, PHONE, assert_accessible, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +42,6 @@ def lead(live_server):
         return inquiry.id
 
 
-def _sign_in(page, base: str) -> None:
-    page.goto(base + "/staff/")
-    page.get_by_label("Email", exact=True).fill("ann@agency.be")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def _top(page, selector: str) -> float:
     return page.locator(selector).first.bounding_box()["y"]
 
@@ -56,9 +49,9 @@ def _top(page, selector: str) -> float:
 def test_on_a_phone_the_actions_come_first_and_nothing_scrolls_sideways(
     live_server, lead, open_page
 ):
-    _, base = live_server
+    app, base = live_server
     page = open_page(PHONE, "en")
-    _sign_in(page, base)
+    sign_in(page, app, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{lead}")
     assert page.evaluate("window.innerWidth") == 375
     assert page.evaluate(SCROLL_WIDTH) <= 375
@@ -78,9 +71,9 @@ def test_on_a_phone_the_actions_come_first_and_nothing_scrolls_sideways(
 
 
 def test_on_a_desktop_the_actions_stay_in_the_side_column(live_server, lead, open_page):
-    _, base = live_server
+    app, base = live_server
     page = open_page(DESKTOP, "en")
-    _sign_in(page, base)
+    sign_in(page, app, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{lead}")
     side = page.locator("#workflow").bounding_box()
     main = page.locator("#profile").bounding_box()
