@@ -33,8 +33,9 @@ def user_create():
             db.session.commit()
             _log("created %s account %s", user.role, user.email)
             return render_template(
-                "staff/admin/user_password.html", user=user, password=password, created=True
-            )
+                "staff/admin/user_password.html", user=user, password=password, created=True,
+                second_factor_required=two_factor.required(user),
+            )  # fmt: skip
     return render_template("staff/admin/user_create.html", form=form)
 
 
