@@ -13,7 +13,8 @@ from matchmaker.models import User
 from matchmaker.security import safe_next_path
 from matchmaker.services import accounts, two_factor
 from matchmaker.staff import bp, session_policy
-from matchmaker.staff.auth_forms import LoginForm, SignInCodeForm
+from matchmaker.staff.auth_forms import LoginForm
+from matchmaker.staff.two_factor_forms import CodeForm
 
 
 @login_manager.user_loader
@@ -70,7 +71,7 @@ def login_code():
             flash(_("Please sign in again: the code must follow the password within five "
                     "minutes."), "warning")  # fmt: skip
         return redirect(url_for("staff.login"))
-    form = SignInCodeForm()
+    form = CodeForm()
     if form.validate_on_submit():
         check = two_factor.check_code(user, form.code.data, request.remote_addr)
         db.session.commit()  # the failure and its delay, or the code used up

@@ -71,7 +71,7 @@ def test_an_admin_sets_up_an_authenticator_and_signs_in_with_codes(new_admin, op
     screenshot(page, "two-factor-set-up-1280")
     totp = pyotp.TOTP(page.locator("#authenticator-key").inner_text().replace(" ", ""))
 
-    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_label("Code", exact=True).fill(totp.now())
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and page.get_by_text("they will not be shown again").is_visible()
