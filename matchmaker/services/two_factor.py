@@ -138,8 +138,10 @@ def recovery_codes_left(user: User) -> int:
 def remove(user: User) -> None:
     """Remove the user's authenticator and recovery codes (no commit)."""
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    db.session.execute(sa.delete(Authenticator).where(Authenticator.user_id == user.id))
-    db.session.expire_all()
+    found = authenticator(user)
+    if found is not None:
+        db.session.delete(found)
+    db.session.flush()
 
 
 def grouped(secret: str) -> str:
