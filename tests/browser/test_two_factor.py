@@ -6,6 +6,7 @@ import time
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.services import accounts
@@ -73,6 +74,7 @@ def test_an_admin_sets_up_an_authenticator_and_signs_in_with_codes(new_admin, op
 
     page.get_by_label("Code", exact=True).fill(totp.now())
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    page.locator("#recovery-codes").wait_for()
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10 and page.get_by_text("they will not be shown again").is_visible()
     screenshot(page, "two-factor-recovery-codes-1280")
@@ -82,7 +84,7 @@ def test_an_admin_sets_up_an_authenticator_and_signs_in_with_codes(new_admin, op
 
     password_step(page, base)
     code_step(page, wrong_code(totp))
-    assert page.get_by_text("That code is not right").first.is_visible()
+    expect(page.get_by_text("That code is not right").first).to_be_visible()
     assert page.url.endswith("/staff/login/code")
     assert_accessible(page, "the sign-in code page with an error")
     screenshot(page, "two-factor-code-refused-1280")
@@ -98,7 +100,7 @@ def test_an_admin_sets_up_an_authenticator_and_signs_in_with_codes(new_admin, op
 
     password_step(page, base)
     code_step(page, codes[0])
-    assert page.get_by_text("That code is not right").first.is_visible()
+    expect(page.get_by_text("That code is not right").first).to_be_visible()
     page.goto(base + "/staff/leads")
     assert "/staff/login" in page.url
 
