@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from matchmaker import audit
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage, Role
 from matchmaker.services import (
@@ -19,6 +20,7 @@ from matchmaker.services import (
     privacy,
     ranking,
     reminders,
+    two_factor,
 )
 from matchmaker.services.directory import check
 from matchmaker.services.leads import introductions, submission
@@ -173,6 +175,9 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.role} account {user.email}.")
+    if two_factor.required(user):
+        click.echo("At the first sign-in, they set up two-factor sign-in: have an authenticator "
+                   "app (any app for time-based codes) ready on a phone.")  # fmt: skip
 
 
 @users_cli.command("list")
@@ -199,6 +204,21 @@ def deactivate_user(email: str) -> None:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
+
+
+@users_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Remove an account's second factor (a lost phone and lost recovery codes); it ends the
+    account's sessions. An admin sets up a new one at the next sign-in."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    two_factor.remove(user)
+    accounts.end_all_sessions(user)
+    db.session.commit()
+    audit.event("two_factor.reset", for_user=user.id, by="command line")
+    click.echo(f"Reset the second factor of {user.email}; their sessions have ended.")
 
 
 @outbox_cli.command("send")

@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_LOG": "-",  # the security/audit stream (JSON lines): "-" for stderr, or a file path
     "STAFF_IDLE_TIMEOUT_MINUTES": 60,
     "STAFF_SESSION_MAX_HOURS": 12,  # from sign-in, however active the session
+    # Two-factor sign-in (an authenticator app's codes): always for admins; for staff when true.
+    "STAFF_REQUIRE_TWO_FACTOR": False,
     # Insight and privacy: when an open lead counts as stale (its assignee is reminded), when a
     # lead's best match is too weak (a demand gap), and how long inquiries are kept.
     "STALE_AFTER_DAYS": 7,

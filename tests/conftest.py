@@ -2,6 +2,7 @@
 accounts, a real SMTP server; the postgres marker, and the compiled translations a run needs.
 The browser tests' fixtures are in tests/browser/conftest.py, helpers in tests/helpers.py."""
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts
-from tests.helpers import PASSWORD, load_shipped_directory, login, skip_unless_available
+from tests.helpers import PASSWORD, enrol, load_shipped_directory, login, skip_unless_available
 from tests.smtp import SMTPServer
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "matchmaker" / "translations"
@@ -133,15 +134,22 @@ def seeded(app: Flask) -> Flask:
 
 @pytest.fixture
 def make_user(app: Flask):
-    """Create a staff account: make_user("ann@agency.be", role="admin", sectors=("energy",))."""
+    """Create a staff account: make_user("ann@agency.be", role="admin", sectors=("energy",)).
 
-    def make(email: str = "staff@agency.be", role: str = "staff", **fields) -> User:
+    Admins get an authenticator (they must sign in with one: tests.helpers.enrol), unless
+    authenticator=False; staff members only with authenticator=True."""
+
+    def make(email: str = "staff@agency.be", role: str = "staff", authenticator: bool | None = None,
+             **fields) -> User:  # fmt: skip
         with app.app_context():
             user = accounts.create_user(email, fields.pop("name", ""), PASSWORD, role)
             for name, value in fields.items():
                 setattr(user, name, value)
             db.session.commit()
-            db.session.refresh(user)
+        if role == "admin" if authenticator is None else authenticator:
+            enrol(app, email)
+        with app.app_context():
+            user = accounts.find_user(email)
             db.session.expunge(user)
             return user
 
@@ -160,6 +168,23 @@ def admin_client(client: FlaskClient, make_user) -> FlaskClient:
     """A client signed in as an admin (admin@agency.be)."""
     login(client, make_user("admin@agency.be", role="admin").email)
     return client
+
+
+@pytest.fixture
+def audit(app: Flask, tmp_path: Path):
+    """The audit lines written so far, parsed: audit() -> list of dicts; audit.path the file."""
+    path = tmp_path / "audit.jsonl"
+    app.config["AUDIT_LOG"] = str(path)
+
+    def lines() -> list[dict]:
+        if not path.exists():
+            return []
+        text = path.read_text()
+        assert text.endswith("\n") or not text
+        return [json.loads(line) for line in text.splitlines()]
+
+    lines.path = path
+    return lines
 
 
 @pytest.fixture

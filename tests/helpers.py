@@ -7,18 +7,21 @@ from __future__ import annotations
 import html as htmllib
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyotp
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization, utcnow
-from matchmaker.services import directory
+from matchmaker.services import accounts, directory, two_factor
 
 BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 POSTGRES_ONLY = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -36,8 +39,52 @@ def skip_unless_available(available: bool, reason: str) -> None:
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
-    """Sign in through the real form; returns the response (not followed)."""
-    return client.post("/staff/login", data={"email": email, "password": password})
+    """Sign in through the real forms: the password, then, when the account has a second factor,
+    the code its authenticator shows (authenticator_code). Returns the last response (not
+    followed)."""
+    response = client.post("/staff/login", data={"email": email, "password": password})
+    if response.status_code == 302 and response.location.startswith(CODE_STEP):
+        code = authenticator_code(client.application, email)
+        return client.post(CODE_STEP, data={"code": code})
+    return response
+
+
+# Two-factor sign-in ----------------------------------------------------------------------------
+
+CODE_STEP = "/staff/login/code"
+
+
+def enrol(app: Flask, email: str) -> str:
+    """Give the account a confirmed authenticator, as its owner does on the set-up page (without
+    recovery codes, and without using up a time step); returns its secret."""
+    with app.app_context():
+        user = accounts.find_user(email)
+        secret = two_factor.start_enrolment(user)
+        two_factor.authenticator(user).confirmed_at = utcnow()
+        db.session.commit()
+        return secret
+
+
+def authenticator_code(app: Flask, email: str) -> str:
+    """The code the account's authenticator app shows, for the earliest time step the server
+    still takes (within its drift, after the last step used), so the same account can sign in
+    three times within 30 seconds; a fourth waits for the next step, as a person would."""
+    with app.app_context():
+        user = accounts.find_user(email)
+        last_step = two_factor.authenticator(user).last_step
+        secret = two_factor.secret_of(user)
+    current = int(two_factor.now() // two_factor.STEP_SECONDS)
+    step = current - two_factor.DRIFT_STEPS
+    if last_step is not None:
+        step = max(step, last_step + 1)
+    if step > current + two_factor.DRIFT_STEPS:
+        time.sleep((current + 1) * two_factor.STEP_SECONDS - two_factor.now() + 0.1)
+    return pyotp.TOTP(secret).generate_otp(step)
+
+
+def events(lines: list[dict], name: str) -> list[dict]:
+    """The audit lines (the `audit` fixture's) of one event."""
+    return [line for line in lines if line["event"] == name]
 
 
 def app_log(caplog: pytest.LogCaptureFixture) -> str:
@@ -194,15 +241,20 @@ SIGN_IN_LABELS = {
 }
 
 
-def sign_in(page, base: str, email: str, lang: str = "en") -> None:
-    """Sign in through the staff sign-in page, labelled in lang (the page's language), and
-    wait for the staff home page."""
+def sign_in(page, app: Flask, base: str, email: str, lang: str = "en") -> None:
+    """Sign in in the browser through the real pages, labelled in lang (the page's language):
+    the password, then, when the account has a second factor, the code its authenticator shows
+    (typed, then Enter)."""
     email_label, password_label, button = SIGN_IN_LABELS[lang]
     page.goto(base + "/staff/")
     page.get_by_label(email_label, exact=True).fill(email)
     page.get_by_label(password_label, exact=True).fill(PASSWORD)
     page.get_by_role("button", name=button).click()
-    page.wait_for_url(base + "/staff/")
+    page.wait_for_url(lambda url: not url.endswith("/staff/login") and "login?" not in url)
+    if CODE_STEP in page.url:
+        page.locator("#code").fill(authenticator_code(app, email))
+        page.locator("#code").press("Enter")
+        page.wait_for_url(lambda url: CODE_STEP not in url)
 
 
 def screenshot(page, name: str) -> None:

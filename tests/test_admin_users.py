@@ -10,7 +10,7 @@ from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts, sign_in_throttle
-from tests.helpers import PASSWORD, POSTGRES_ONLY, login
+from tests.helpers import PASSWORD, POSTGRES_ONLY, enrol, login
 
 USERS = "/staff/admin/users"
 
@@ -149,6 +149,9 @@ def test_rename_and_promote(app, admin_client, make_user, caplog):
     assert (row.name, row.role) == ("Ben Dupont", "admin")
     assert f"changed name, role of user {ben} (role admin)" in caplog.text
     promoted = app.test_client()
+    assert login(promoted, "ben@agency.be").location == "/staff/account/two-factor/set-up"
+    assert promoted.get(USERS).location == "/staff/account/two-factor/set-up"  # nothing else
+    enrol(app, "ben@agency.be")
     login(promoted, "ben@agency.be")
     assert promoted.get(USERS).status_code == 200
 

@@ -3,16 +3,21 @@ and never a password, a token or an investor's address (issue 13, defect 3)."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 
+import pyotp
 import pytest
 
 from matchmaker import create_app
+from matchmaker.extensions import db
+from matchmaker.services import accounts
 from tests import factories
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, events, login
 from tests.live import (
     ROOT,
     SECRET_KEY,
@@ -24,27 +29,6 @@ from tests.live import (
 )
 
 INVESTOR = "Aiko.Tanaka@Sakura-Bio.example"
-
-
-@pytest.fixture
-def audit(app, tmp_path):
-    """The audit lines written so far, parsed: audit() -> list of dicts."""
-    path = tmp_path / "audit.jsonl"
-    app.config["AUDIT_LOG"] = str(path)
-
-    def lines() -> list[dict]:
-        if not path.exists():
-            return []
-        text = path.read_text()
-        assert text.endswith("\n") or not text
-        return [json.loads(line) for line in text.splitlines()]
-
-    lines.path = path
-    return lines
-
-
-def events(lines: list[dict], name: str) -> list[dict]:
-    return [line for line in lines if line["event"] == name]
 
 
 def test_a_failed_and_a_successful_sign_in_are_audited(app, client, make_user, audit):
@@ -142,10 +126,17 @@ def test_the_rate_limiters_storage_errors_are_audited(database_url, tmp_path):
 
 @pytest.mark.load
 def test_gunicorn_writes_the_audit_stream_to_stderr(tmp_path):
-    """The production recipe: gunicorn.conf.py, nothing else; the events arrive on stderr, and
-    the access log keeps neither client addresses nor private paths (defect 8)."""
+    """The production recipe: gunicorn.conf.py, nothing else; the events arrive on stderr
+    (sign-in, the second factor's), and the access log keeps neither client addresses nor
+    private paths (defect 8)."""
     database_url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
     prepare_database(database_url)
+    accounts_app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    with accounts_app.app_context():
+        accounts.create_user("ada@agency.be", "Ada Admin", PASSWORD, "admin")
+        accounts.create_user("bob@agency.be", "Bob Martin", PASSWORD)
+        db.session.commit()
+        db.engine.dispose()
     port = free_port()
     env = os.environ | {
         "MATCHMAKER_DATABASE_URL": database_url,
@@ -168,6 +159,7 @@ def test_gunicorn_writes_the_audit_stream_to_stderr(tmp_path):
                                           "password": "guessing-a-password"})  # fmt: skip
             assert visitor.get("/staff/admin/users")[0] == 200  # the sign-in page, after redirect
             assert visitor.get("/inquiry/SeCrEtReFeReNcE42")[0] == 404
+            secrets = _two_factor_events(Visitor(base))
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -183,3 +175,38 @@ def test_gunicorn_writes_the_audit_stream_to_stderr(tmp_path):
     assert "nobody@agency.be" not in output
     warning, = events(audit_lines, "config.warning")  # no TRUSTED_HOSTS: said once, at start-up
     assert warning["setting"] == "TRUSTED_HOSTS" and "TRUSTED_HOSTS is not set" in output
+    for name in ("two_factor.enrolled", "two_factor.failure", "two_factor.success",
+                 "two_factor.recovery_code_used", "two_factor.recovery_codes_regenerated",
+                 "two_factor.reset"):  # fmt: skip
+        assert events(audit_lines, name), name
+    assert events(audit_lines, "two_factor.reset")[0]["for_user"] == 2
+    assert not any(secret in output for secret in secrets)
+
+
+def _two_factor_events(ada: Visitor) -> list[str]:
+    """An admin (Ada) sets up her second factor, fails a code, signs in with a recovery code,
+    makes new ones and resets Bob's; the secrets she saw (none may reach the log)."""
+    set_up = _password_step(ada, "ada@agency.be")
+    key = re.search(r'id="authenticator-key"[^>]*>([A-Z2-7 ]+)<', set_up).group(1)
+    totp = pyotp.TOTP(key.replace(" ", ""))
+    shown = ada.post("/staff/account/two-factor/set-up",
+                     {"csrf_token": hidden_value(set_up, "csrf_token"), "code": totp.now()})[2]
+    codes = re.findall(r'<code class="secret">([a-z0-9-]{11})</code>', shown)
+    ada.post("/staff/logout", {"csrf_token": hidden_value(shown, "csrf_token")})
+    for code in ("000000", codes[0]):  # a failure, then a recovery code
+        page = _password_step(ada, "ada@agency.be")
+        page = ada.post("/staff/login/code",
+                        {"csrf_token": hidden_value(page, "csrf_token"), "code": code})[2]
+    settings = ada.get("/staff/account/two-factor")[2]
+    next_code = totp.at(time.time() + 30)  # the set-up used this step's code
+    ada.post("/staff/account/two-factor/recovery-codes",
+             {"csrf_token": hidden_value(settings, "csrf_token"), "regenerate-code": next_code})
+    ada.post("/staff/admin/users/2/two-factor/reset",
+             {"csrf_token": hidden_value(settings, "csrf_token")})
+    return [key, key.replace(" ", ""), *codes, next_code]
+
+
+def _password_step(visitor: Visitor, email: str) -> str:
+    token = hidden_value(visitor.get("/staff/login")[2], "csrf_token")
+    return visitor.post("/staff/login", {"csrf_token": token, "email": email,
+                                         "password": PASSWORD})[2]  # fmt: skip

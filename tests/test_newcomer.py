@@ -76,6 +76,7 @@ def test_readme_users_create_works_in_a_fresh_shell(bare_env, tmp_path):
     created = _flask("users", "create", "--email", "you@agency.be", "--name", "Your Name",
                      "--role", "admin", env=bare_env)  # fmt: skip
     assert created.returncode == 0, created.stderr
+    assert "At the first sign-in, they set up two-factor sign-in" in created.stdout
     listed = _flask("users", "list", env=bare_env)
     assert "you@agency.be" in listed.stdout
     # Commands answer no Host: the TRUSTED_HOSTS warning is for serving only.

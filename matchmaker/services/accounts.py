@@ -110,29 +110,38 @@ def authenticate(email: str, password: str, address: str | None = None) -> SignI
     """Check a sign-in attempt from a client address and record it (the caller commits, so the
     count holds across workers).
 
-    Unknown accounts and wrong passwords look the same from outside. An address that failed
+    Unknown accounts and wrong passwords look the same from outside; a right password is not a
+    sign-in yet (complete_sign_in, after the second factor if any). An address that failed
     on this account too often must wait (`wait` seconds, services/sign_in_throttle.py): its
     attempt is not checked, nor counted.
     """
     user = find_user(email)
     if user is None or not user.active or len(password) > MAX_PASSWORD_LENGTH:
-        _verify(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
+        verify_hash(_DUMMY_HASH, password[:MAX_PASSWORD_LENGTH])
         return SignIn(None)
     wait = sign_in_throttle.wait_seconds(user.id, address)
     if wait:
         return SignIn(None, wait=wait)
-    if not _verify(user.password_hash, password):
+    if not verify_hash(user.password_hash, password):
         sign_in_throttle.record_failure(user.id, address)
         return SignIn(None)
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
-    user.last_login_at = utcnow()
-    sign_in_throttle.forget(user.id, address)
     db.session.flush()
     return SignIn(user)
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def complete_sign_in(user: User, address: str | None = None) -> None:
+    """Record a sign-in that passed every step: its time, and this address's failures on the
+    account forgotten (not after the password alone: a wrong second-factor code counts with
+    them; no commit)."""
+    user.last_login_at = utcnow()
+    sign_in_throttle.forget(user.id, address)
+    db.session.flush()
+
+
+def verify_hash(password_hash: str, password: str) -> bool:
+    """The Argon2id hash is of this password (or recovery code)."""
     try:
         return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

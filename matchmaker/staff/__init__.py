@@ -6,13 +6,15 @@ from flask import Blueprint, Flask, abort, flash, redirect, request, session, ur
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from matchmaker.services import two_factor
 from matchmaker.staff import session_policy
 from matchmaker.staff.session_policy import LAST_SEEN  # noqa: F401  (tests set it)
 
 bp = Blueprint("staff", __name__)
 admin_bp = Blueprint("admin", __name__)
 
-OPEN_ENDPOINTS = {"staff.login"}
+OPEN_ENDPOINTS = {"staff.login", "staff.login_code"}
+SET_UP_ENDPOINTS = {"staff.two_factor_enrol", "staff.logout"}  # open before a second factor
 
 
 @bp.before_request
@@ -29,7 +31,23 @@ def require_staff():
                 "reached its maximum length. Please sign in again."), "warning")  # fmt: skip
         return redirect(url_for("staff.login", next=_come_back_to()))
     session_policy.touch()
+    if two_factor.required(current_user) and not session_policy.passed_second_factor():
+        return _second_factor_first()
     return None
+
+
+def _second_factor_first():
+    """A user who must have a second factor reaches only the page that sets it up (and
+    sign-out) until this session has one; if their account has one, they sign in again."""
+    if two_factor.enabled(current_user):
+        logout_user()
+        session.clear()
+        flash(_("Your account signs in with a code from your authenticator app. Please sign in "
+                "again."), "warning")  # fmt: skip
+        return redirect(url_for("staff.login", next=_come_back_to()))
+    if request.endpoint in SET_UP_ENDPOINTS:
+        return None
+    return redirect(url_for("staff.two_factor_enrol"))
 
 
 @admin_bp.before_request
@@ -67,6 +85,7 @@ from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     privacy_views,
     routing_views,
     token_views,
+    two_factor_views,
     user_views,
     views,
 )

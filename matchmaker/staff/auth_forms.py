@@ -13,3 +13,4 @@ class LoginForm(BaseForm):
     password = PasswordField(_l("Password"),
                              validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)])
     next = HiddenField()
+

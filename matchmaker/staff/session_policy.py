@@ -1,5 +1,5 @@
 """How long a staff session lives: an idle timeout and an absolute lifetime, both counted from
-the sign-in response on."""
+the sign-in response on; and the few minutes between a right password and the second factor."""
 
 import time
 
@@ -7,6 +7,9 @@ from flask import current_app, session
 
 LAST_SEEN = "staff_last_seen"
 SIGNED_IN_AT = "staff_signed_in_at"
+SECOND_FACTOR = "staff_second_factor"  # this session passed, or set up, a second factor
+AWAITING_CODE = "staff_awaiting_code"  # {user, version, at, next}: the password was right
+CODE_WAIT_SECONDS = 300  # a code must follow the password within this time
 
 
 def now() -> float:
@@ -14,11 +17,12 @@ def now() -> float:
     return time.time()
 
 
-def begin() -> None:
+def begin(second_factor: bool = False) -> None:
     """Start the clocks of a session that has just signed in (in the sign-in response)."""
     moment = now()
     session[SIGNED_IN_AT] = moment
     session[LAST_SEEN] = moment
+    session[SECOND_FACTOR] = second_factor
 
 
 def expired() -> bool:
@@ -37,3 +41,31 @@ def expired() -> bool:
 def touch() -> None:
     """This request counts as activity."""
     session[LAST_SEEN] = now()
+
+
+def passed_second_factor() -> bool:
+    return session.get(SECOND_FACTOR) is True
+
+
+def second_factor_set_up() -> None:
+    """The signed-in user has just set up their second factor in this session."""
+    session[SECOND_FACTOR] = True
+
+
+def await_code(user_id: int, session_version: int, next_path: str) -> None:
+    """A fresh session that knows only that this user gave the right password: it signs in
+    nobody, and the code must come within CODE_WAIT_SECONDS."""
+    session.clear()
+    session[AWAITING_CODE] = {"user": user_id, "version": session_version, "at": now(),
+                              "next": next_path}  # fmt: skip
+
+
+def awaiting_code() -> dict | None:
+    """The password step's state when it is still fresh, else None (and it is dropped)."""
+    state = session.get(AWAITING_CODE)
+    if not isinstance(state, dict):
+        return None
+    if not 0 <= now() - float(state.get("at", 0)) <= CODE_WAIT_SECONDS:
+        session.pop(AWAITING_CODE)
+        return None
+    return state

@@ -1,4 +1,5 @@
-"""Admin pages for staff accounts: list, create, rename, change role, (de)activate, new password."""
+"""Admin pages for staff accounts: list, create, rename, change role, (de)activate, new password,
+reset the second factor."""
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -8,7 +9,7 @@ from flask_login import current_user
 from matchmaker import audit
 from matchmaker.extensions import db
 from matchmaker.models import User
-from matchmaker.services import accounts
+from matchmaker.services import accounts, two_factor
 from matchmaker.staff import admin_bp
 from matchmaker.staff.user_forms import ROLE_LABELS, UserCreateForm, UserForm
 
@@ -33,8 +34,9 @@ def user_create():
             db.session.commit()
             _log("created %s account user %s", user.role, user.id)
             return render_template(
-                "staff/admin/user_password.html", user=user, password=password, created=True
-            )
+                "staff/admin/user_password.html", user=user, password=password, created=True,
+                second_factor_required=two_factor.required(user),
+            )  # fmt: skip
     return render_template("staff/admin/user_create.html", form=form)
 
 
@@ -57,8 +59,9 @@ def user_edit(user_id: int):
                 return redirect(url_for("staff.index"))
             return redirect(url_for(".user_list"))
     return render_template(
-        "staff/admin/user_edit.html", form=form, user=user, role_labels=ROLE_LABELS
-    )
+        "staff/admin/user_edit.html", form=form, user=user, role_labels=ROLE_LABELS,
+        authenticator=two_factor.authenticator(user),
+    )  # fmt: skip
 
 
 @admin_bp.post("/users/<int:user_id>/deactivate")
@@ -105,6 +108,28 @@ def user_reset_password(user_id: int):
     return render_template(
         "staff/admin/user_password.html", user=user, password=password, created=False
     )
+
+
+@admin_bp.post("/users/<int:user_id>/two-factor/reset")
+def user_reset_two_factor(user_id: int):
+    """Remove the user's authenticator and recovery codes (a lost phone); their sessions end."""
+    user = db.get_or_404(User, user_id)
+    two_factor.remove(user)
+    accounts.end_all_sessions(user)
+    db.session.commit()
+    audit.event("two_factor.reset", for_user=user.id)
+    _log("reset the second factor of %s", user.email)
+    if two_factor.required(user):
+        message = _("The second factor of %(name)s is reset and their sessions have ended. They "
+                    "set up a new one at their next sign-in.", name=user.name)  # fmt: skip
+    else:
+        message = _("The second factor of %(name)s is reset and their sessions have ended. They "
+                    "sign in with their password alone until they set up a new one.",
+                    name=user.name)  # fmt: skip
+    flash(message, "success")
+    if user.id == current_user.id:
+        return redirect(url_for("staff.login"))
+    return redirect(url_for(".user_edit", user_id=user.id))
 
 
 def _log(message: str, *args) -> None:

@@ -16,6 +16,7 @@ from tests.helpers import (
     PASSWORD,
     PHONE,
     assert_accessible,
+    enrol,
     no_horizontal_scroll,
     screenshot,
     sign_in,
@@ -23,13 +24,16 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.browser
 
+ADMIN = "ann@agency.be"
+
 
 @pytest.fixture(scope="module")
 def admin_server(live_server):
     app, base = live_server
     with app.app_context():
-        accounts.create_user("ann@agency.be", "Ann Admin", PASSWORD, "admin")
+        accounts.create_user(ADMIN, "Ann Admin", PASSWORD, "admin")
         db.session.commit()
+    enrol(app, ADMIN)
     return app, base
 
 
@@ -41,7 +45,7 @@ def organization(app, slug: str) -> Organization:
 def test_an_admin_edits_an_organization(admin_server, open_page):
     app, base = admin_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, ADMIN)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Directory").click()
     page.wait_for_url(base + "/staff/admin/organizations")
     page.get_by_label("Search").fill("liege-airport")
@@ -80,7 +84,7 @@ def test_an_admin_edits_an_organization(admin_server, open_page):
 def test_an_admin_imports_a_csv_with_a_preview(admin_server, open_page):
     app, base = admin_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, ADMIN)
     with app.app_context():
         existing = db.session.scalar(sa.select(Organization).order_by(Organization.slug))
         record = directory.organization_record(existing)
@@ -123,7 +127,7 @@ def test_an_admin_imports_a_csv_with_a_preview(admin_server, open_page):
 def test_a_bad_file_is_explained_on_a_phone(admin_server, open_page):
     app, base = admin_server
     page = open_page(PHONE, "fr")
-    sign_in(page, base, "ann@agency.be", "fr")
+    sign_in(page, app, base, ADMIN, "fr")
     page.goto(base + "/staff/admin/organizations/import")
     bad = "slug,name,kind,sectors,city,province,website,founded,size,lang,description,offers,"
     bad += "keywords\r\nbad-one,Bad,spaceship,biotech,Namur,Namur,,,,en,x,,\r\n"
@@ -148,7 +152,7 @@ def test_a_bad_file_is_explained_on_a_phone(admin_server, open_page):
 def test_an_admin_adds_a_user_and_sees_the_password_once(admin_server, open_page):
     app, base = admin_server
     page = open_page(PHONE, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, ADMIN)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Users").click()
     page.get_by_role("link", name="Add a user").click()
     page.get_by_label("Email").fill("nina@agency.be")

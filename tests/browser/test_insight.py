@@ -19,12 +19,15 @@ from tests.helpers import (
     PASSWORD,
     PHONE,
     assert_accessible,
+    enrol,
     no_horizontal_scroll,
     screenshot,
     sign_in,
 )
 
 pytestmark = pytest.mark.browser
+
+ADMIN = "ada@agency.be"
 
 PAGES = ["/staff/insight", "/staff/insight/gaps", "/staff/insight/quality",
          "/staff/admin/privacy", "/staff/admin/api-tokens"]  # fmt: skip
@@ -36,7 +39,7 @@ def office(live_server):
     app, _ = live_server
     now = utcnow()
     with app.app_context():
-        admin = accounts.create_user("ada@agency.be", "Ada Admin", PASSWORD, "admin")
+        admin = accounts.create_user(ADMIN, "Ada Admin", PASSWORD, "admin")
         db.session.flush()
         orgs = factories.organizations(5)
         for number in range(12):
@@ -55,13 +58,14 @@ def office(live_server):
             lead.matches[0].verdict = Verdict.RELEVANT if number % 2 else Verdict.NOT_RELEVANT
             factories.add_staff_action(lead, admin.id, timedelta(hours=number + 1), text="Called")
         db.session.commit()
+    enrol(app, ADMIN)
 
 
 def test_insight_pages_are_accessible_and_fit_a_phone_in_french(live_server, office, open_page):
-    _app, base = live_server
+    app, base = live_server
     for viewport, lang in ((DESKTOP, "en"), (PHONE, "fr")):
         page = open_page(viewport, lang)
-        sign_in(page, base, "ada@agency.be", lang)
+        sign_in(page, app, base, ADMIN, lang)
         for path in PAGES:
             page.goto(base + path)
             name = f"insight-{lang}-{path.strip('/').replace('/', '-')}"
@@ -71,9 +75,9 @@ def test_insight_pages_are_accessible_and_fit_a_phone_in_french(live_server, off
 
 
 def test_charts_have_a_name_their_numbers_and_a_csv(live_server, office, open_page):
-    _app, base = live_server
+    app, base = live_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ada@agency.be")
+    sign_in(page, app, base, ADMIN)
     page.goto(base + "/staff/insight")
     chart = page.get_by_role("img", name=re.compile("^Leads by country"))
     assert chart.count() == 1
@@ -92,9 +96,9 @@ def test_charts_have_a_name_their_numbers_and_a_csv(live_server, office, open_pa
 
 
 def test_an_admin_issues_a_token_that_the_api_accepts(live_server, office, open_page):
-    _app, base = live_server
+    app, base = live_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ada@agency.be")
+    sign_in(page, app, base, ADMIN)
     page.goto(base + "/staff/admin/api-tokens")
     page.get_by_label("What the token is for").fill("Reporting")
     page.get_by_label("Read leads and organizations").check()

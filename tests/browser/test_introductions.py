@@ -74,8 +74,8 @@ def link_in(received, kind: str) -> str:
     return found.group(0)
 
 
-def introduce(page, base, lead) -> None:
-    sign_in(page, base, "ann@agency.be")
+def introduce(page, app, base, lead) -> None:
+    sign_in(page, app, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{lead['id']}")
     introduce = page.locator("#introduce")
     introduce.get_by_label(lead["first"]).check()
@@ -99,7 +99,7 @@ def test_accepted_with_slots_the_investor_picks_one_and_both_get_the_invitation(
 ):
     app, base = live_server
     staff = open_page(DESKTOP, "en")
-    introduce(staff, base, loop)
+    introduce(staff, app, base, loop)
     deliver(app)
     [request] = smtp_server.messages_to(loop["contact"])
     assert loop["investor"] not in request.body()  # details only once they accept
@@ -173,7 +173,7 @@ def test_declined_then_expired_links_change_nothing(
     live_server, loop, smtp_server, open_page
 ):
     app, base = live_server
-    introduce(open_page(DESKTOP, "en"), base, loop)
+    introduce(open_page(DESKTOP, "en"), app, base, loop)
     deliver(app)
     answer = link_in(smtp_server.messages_to(loop["contact"])[0], "answer")
     organization = open_page(DESKTOP, "en")
@@ -193,7 +193,7 @@ def test_an_expired_introduction_link_shows_a_clear_page(
     live_server, loop, smtp_server, open_page
 ):
     app, base = live_server
-    introduce(open_page(DESKTOP, "en"), base, loop)
+    introduce(open_page(DESKTOP, "en"), app, base, loop)
     deliver(app)
     answer = link_in(smtp_server.messages_to(loop["contact"])[0], "answer")
     with app.app_context():

@@ -55,9 +55,9 @@ def _top(page, selector: str) -> float:
 def test_on_a_phone_the_actions_come_first_and_nothing_scrolls_sideways(
     live_server, lead, open_page
 ):
-    _, base = live_server
+    app, base = live_server
     page = open_page(PHONE, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{lead}")
     assert page.evaluate("window.innerWidth") == 375
     assert page.evaluate(SCROLL_WIDTH) <= 375
@@ -77,9 +77,9 @@ def test_on_a_phone_the_actions_come_first_and_nothing_scrolls_sideways(
 
 
 def test_on_a_desktop_the_actions_stay_in_the_side_column(live_server, lead, open_page):
-    _, base = live_server
+    app, base = live_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{lead}")
     side = page.locator("#workflow").bounding_box()
     main = page.locator("#profile").bounding_box()

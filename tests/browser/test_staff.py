@@ -57,7 +57,7 @@ def test_a_staff_member_works_the_newest_lead_from_sign_in_to_sign_out(
     app, base = live_server
     lead = leads_in_office
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, "ann@agency.be")
     assert page.get_by_role("heading", name="Leads by status").is_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Leads").click()
@@ -134,7 +134,7 @@ def test_a_conflicting_change_is_explained_not_applied(live_server, leads_in_off
     lead = leads_in_office
     ann, bob = open_page(DESKTOP, "en"), open_page(DESKTOP, "en")
     for page, email in ((ann, "ann@agency.be"), (bob, "bob@agency.be")):
-        sign_in(page, base, email)
+        sign_in(page, app, base, email)
         page.goto(f"{base}/staff/leads/{lead['id']}")
     bob.get_by_label("Assigned to", exact=True).select_option(label="Bob Martin")
     bob.get_by_role("button", name="Assign").click()
@@ -155,10 +155,10 @@ def test_a_conflicting_change_is_explained_not_applied(live_server, leads_in_off
 
 
 def test_the_back_office_on_a_phone_in_french(live_server, leads_in_office, open_page):
-    _, base = live_server
+    app, base = live_server
     lead = leads_in_office
     page = open_page(PHONE, "fr")
-    sign_in(page, base, "ann@agency.be", "fr")
+    sign_in(page, app, base, "ann@agency.be", "fr")
     page.get_by_role("link", name="Pistes", exact=True).first.click()
     assert page.get_by_role("heading", name="Pistes").is_visible()
     assert no_horizontal_scroll(page)
