@@ -1,6 +1,7 @@
 """The outbox pages: every message waiting, sent or given up on, readable by staff, with retry."""
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
@@ -62,7 +63,12 @@ def outbox_html(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     if not message.body_html:
         abort(404)
-    response = make_response(message.body_html)
+    return sandboxed(message.body_html)
+
+
+def sandboxed(html: str) -> Response:
+    """An HTML mail body as a page of its own, isolated from the back office."""
+    response = make_response(html)
     response.headers["Content-Security-Policy"] = MAIL_PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "DENY"
     return response

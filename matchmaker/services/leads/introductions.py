@@ -56,8 +56,8 @@ def introduction_blocker(inquiry: Inquiry) -> str | None:
     """Why staff cannot introduce the investor to organizations now, or None if they can."""
     if not inquiry.share_consent:
         return _(
-            "The investor did not allow us to share their details with the organizations. "
-            "Contact the investor first; introductions by the back office stay disabled."
+            "The investor has not allowed us to share their details with the organizations: "
+            "introductions stay disabled until they do."
         )
     return None
 
