@@ -18,8 +18,8 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, Inquiry, LeadMessage, MessageAttachment
-from matchmaker.services import inbound, outbox
+from matchmaker.models import Activity, Inquiry, LeadMessage, MessageAttachment, User
+from matchmaker.services import inbound, outbox, privacy
 from tests import factories
 from tests.helpers import BOTH_DATABASES, login, text
 from tests.live import ROOT, SECRET_KEY, free_port, prepare_database
@@ -254,6 +254,17 @@ def test_staff_attach_an_unmatched_mail_to_a_lead_or_discard_it(mail_app, receiv
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageAttachment)) == 1
     again = client.post(f"/staff/mail/unmatched/{first.id}/discard")
     assert again.status_code == 404  # on a lead now: not unmatched mail any more
+
+
+@BOTH_DATABASES
+def test_erasing_an_investors_data_deletes_their_leads_conversation(mail_app, receiver, lead):
+    deliver(receiver, reply(lead["address"], attachments=(("cv.txt", "text/plain", b"cv"),)))
+    with mail_app.app_context():
+        staff = db.session.scalar(sa.select(User).where(User.email == "ann@agency.be"))
+        privacy.erase_personal_data("aiko@example.jp", staff)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LeadMessage)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageAttachment)) == 0
 
 
 def test_the_inbound_serve_command_receives_mail(tmp_path: Path):
