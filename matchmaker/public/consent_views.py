@@ -65,4 +65,4 @@ def consent_grant(token: str):
 def given(lang: str):
     """The thank-you page (it names nobody: its address is not secret)."""
     with force_locale(lang if lang in ("en", "fr") else "en"):
-        return render_template("public/consent_given.html")
+        return render_template("public/thank_you.html", state="consent")

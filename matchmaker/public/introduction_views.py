@@ -96,7 +96,7 @@ def answered(state: str, lang: str):
     if state not in ("accepted", "declined", "meeting"):
         state = "accepted"
     with force_locale(lang if lang in ("en", "fr") else "en"):
-        return render_template("introductions/answered.html", state=state)
+        return render_template("public/thank_you.html", state=state)
 
 
 def _meeting_page(introduction: Introduction, form: MeetingForm, code: int = 200):

@@ -58,10 +58,7 @@ def _sent(email: str, reply_address: str) -> str:
 @bp.get("/messages/<int:message_id>/html")
 def message_html(message_id: int):
     """A received mail's HTML (sanitized when it arrived), isolated from the back office."""
-    message = db.get_or_404(LeadMessage, message_id)
-    if not message.body_html:
-        abort(404)
-    return sandboxed(message.body_html)
+    return sandboxed(db.get_or_404(LeadMessage, message_id).body_html)
 
 
 @bp.get("/messages/<int:message_id>/attachments/<int:attachment_id>")
