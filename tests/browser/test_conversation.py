@@ -5,6 +5,7 @@ on the lead's thread. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+import re
 import smtplib
 import uuid
 from email.message import EmailMessage
@@ -90,3 +91,32 @@ def test_staff_write_and_the_investors_reply_appears_on_the_thread(
     with app.app_context():
         outbox.deliver_due()
     assert smtp_server.messages_to("ann@agency.be")  # the assignee is told
+
+
+def test_staff_attach_an_unmatched_mail_to_its_lead(
+    live_server, conversation, smtp_server, open_page
+):
+    app, base = live_server
+    lost = EmailMessage()
+    lost["From"] = f"Aiko Tanaka <{conversation['investor']}>"
+    lost["To"] = "leads@agency.example"  # the plain address: no lead's token
+    lost["Subject"] = "Our site visit"
+    lost.set_content("We could come to Wallonia in March.")
+    receiver = conversation["receiver"]
+    with smtplib.SMTP(receiver.host, receiver.port, timeout=10) as client:
+        client.send_message(lost)
+
+    page = open_page(DESKTOP, "en")
+    sign_in(page, base, "ann@agency.be")
+    assert page.get_by_role("link", name=re.compile("match(es)? no lead")).is_visible()
+    page.goto(f"{base}/staff/mail/unmatched")
+    mail = page.locator(".unmatched-list > li", has_text="Our site visit")
+    assert "without a lead's reply token" in mail.inner_text()
+    assert_accessible(page, "the unmatched mail page")
+    screenshot(page, "unmatched-mail-en-1280")
+    mail.get_by_role("button", name=re.compile(r"^Attach to WM-")).first.click()
+    assert page.get_by_text(f"The mail from {conversation['investor']} is now on this lead.")\
+        .is_visible()  # fmt: skip
+    assert page.url.endswith(f"/staff/leads/{conversation['id']}#conversation")
+    thread = page.locator("#conversation")
+    assert thread.get_by_text("We could come to Wallonia in March.").is_visible()
