@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from matchmaker.api import bp as api_bp
     from matchmaker.config import load_config
     from matchmaker.extensions import csrf, limiter, login_manager
+    from matchmaker.public.consent_views import bp as consent_bp
     from matchmaker.public.introduction_views import bp as introductions_bp
     from matchmaker.public.views import bp as public_bp
     from matchmaker.services import outbox
@@ -50,6 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     outbox.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(introductions_bp, url_prefix="/introductions")
+    app.register_blueprint(consent_bp, url_prefix="/consent")
     app.register_blueprint(health.bp)
     staff.init_app(app, url_prefix="/staff", admin_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

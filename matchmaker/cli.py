@@ -16,6 +16,7 @@ from matchmaker.models import OutboxMessage, Role
 from matchmaker.services import (
     accounts,
     directory,
+    inbound,
     outbox,
     privacy,
     ranking,
@@ -31,6 +32,7 @@ outbox_cli = AppGroup("outbox", help="Deliver and inspect outgoing mail.")
 inquiries_cli = AppGroup("inquiries", help="Look after investors' inquiries.")
 privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 reminders_cli = AppGroup("reminders", help="Remind staff of leads nobody acted on.")
+inbound_cli = AppGroup("inbound", help="Receive the investors' replies.")
 
 
 def init_app(app: Flask) -> None:
@@ -41,6 +43,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(inquiries_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(inbound_cli)
 
 
 @click.command()
@@ -360,3 +363,29 @@ def send_reminders() -> None:
         + (f"; {report.already_reminded} already reminded today" if report.already_reminded else "")
         + "."
     )
+
+
+@inbound_cli.command("serve")
+@click.option("--host", help="Address to listen on  [default: MATCHMAKER_INBOUND_HOST]")
+@click.option("--port", type=click.IntRange(1, 65535),
+              help="Port to listen on  [default: MATCHMAKER_INBOUND_PORT]")  # fmt: skip
+def serve_inbound(host: str | None, port: int | None) -> None:
+    """Receive mail for MATCHMAKER_INBOUND_ADDRESS by SMTP until Ctrl-C or SIGTERM."""
+    config = current_app.config
+    receiver = inbound.Receiver(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                host or config["INBOUND_HOST"],
+                                port or int(config["INBOUND_PORT"]))  # fmt: skip
+    receiver.start()
+    click.echo(f"Receiving mail for {receiver.inbound} on {receiver.host}:{receiver.port}; "
+               "Ctrl-C to stop.")  # fmt: skip
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        receiver.stop()
+    click.echo("Stopped.")

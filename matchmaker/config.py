@@ -62,6 +62,16 @@ DEFAULTS: dict[str, Any] = {
     "INTRODUCTION_REMINDER_DAYS_BEFORE": 3,
     "MEETING_LINK_DAYS": 30,
     "MEETING_MINUTES": 45,
+    # Conversations: replies reach INBOUND_ADDRESS's mailbox with a lead's token after a "+"
+    # (leads+<token>@...), and `flask inbound serve` receives them by SMTP on INBOUND_HOST:PORT.
+    # Empty: no reply address, staff messages answer to their writer. The investor's link to
+    # allow sharing lives CONSENT_LINK_DAYS.
+    "INBOUND_ADDRESS": "",
+    "INBOUND_HOST": "127.0.0.1",
+    "INBOUND_PORT": 8025,
+    "INBOUND_MAX_MESSAGE_BYTES": 10 * 1024 * 1024,  # larger mail is refused (552)
+    "INBOUND_MAX_ATTACHMENT_BYTES": 5 * 1024 * 1024,  # larger attachments are listed, not kept
+    "CONSENT_LINK_DAYS": 30,
     "PROXY_HOPS": 0,  # reverse proxies in front of the app that set X-Forwarded-*
     "TRUSTED_HOSTS": None,  # e.g. ["matchmaker.example.be"]; None accepts any Host
     "SESSION_COOKIE_SECURE": None,  # None: secure except in debug and testing

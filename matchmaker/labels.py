@@ -145,6 +145,13 @@ DECLINE_REASON_LABELS = {
 
 LANGUAGE_LABELS = {"en": "English", "fr": "Français"}
 
+MESSAGE_TEMPLATE_LABELS = {
+    "blank": _l("Blank"),
+    "follow_up": _l("Follow-up"),
+    "information_request": _l("Request for information"),
+    "consent_request": _l("Request consent to share"),
+}
+
 
 def sector_choices() -> list[tuple[str, str]]:
     return [(code, SECTOR_LABELS[code]) for code in SECTORS]

@@ -80,6 +80,15 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def keep_private(response: Response) -> Response:
+    """For a page whose address is its key (a signed link, a result page): no caching, no
+    referrer, no indexing."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def safe_next_path(target: str | None, default: str = "/") -> str:
     """target if it is a path on this site, else default (no open redirect)."""
     target = (target or "").strip()

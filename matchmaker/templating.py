@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from babel.units import format_unit
 from flask import Flask
+from flask_babel import get_locale
 from wtforms import Field
 
 from matchmaker.dates import format_moment
@@ -18,6 +20,7 @@ from matchmaker.pagination import page_url
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment  # the one date formatter (dates.py)
+    app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.globals.update(
         page_url=page_url, field_attrs=field_attrs,
         ActivityKind=ActivityKind, MatchSource=MatchSource, Verdict=Verdict,
@@ -35,3 +38,12 @@ def field_attrs(field: Field, hint: str | None, extra: dict[str, Any]) -> dict[s
     if field.errors:
         attrs["aria-invalid"] = "true"
     return attrs
+
+
+def format_size(size: int) -> str:
+    """A number of bytes in the reader's language: 509 bytes, 2.0 kB, 5.2 MB (decimal units)."""
+    locale = str(get_locale() or "en")
+    if size < 1000:
+        return format_unit(size, "digital-byte", length="long", locale=locale)
+    unit, scale = ("digital-kilobyte", 1e3) if size < 1_000_000 else ("digital-megabyte", 1e6)
+    return format_unit(size / scale, unit, format="0.0", length="short", locale=locale)

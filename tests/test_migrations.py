@@ -17,7 +17,8 @@ from tests.helpers import BOTH_DATABASES
 
 TABLES = {"organization", "directory_state", "directory_upload", "staff_user", "inquiry", "match",
           "activity", "outbox_message", "api_token", "next_step", "sign_in_throttle", "contact",
-          "organization_event", "introduction", "authenticator", "recovery_code"}  # fmt: skip
+          "organization_event", "introduction", "authenticator", "recovery_code",
+          "lead_message", "message_attachment"}  # fmt: skip
 
 
 @BOTH_DATABASES

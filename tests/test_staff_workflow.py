@@ -386,10 +386,10 @@ def test_no_introduction_without_the_investors_consent_to_share(app, ann, lead):
         db.session.get(Inquiry, lead.id).share_consent = False
         db.session.commit()
     page = ann.get(f"/staff/leads/{lead.id}").text
-    assert "The investor did not allow us to share their details" in page
+    assert "The investor has not allowed us to share their details" in page
     assert "Send the introductions" not in page
     page = follow(ann, post(ann, app, lead, "introduce", matches=lead.matches[:1]))
-    assert "The investor did not allow us to share their details" in page
+    assert "The investor has not allowed us to share their details" in page
     assert outbox(app) == []
     assert all(m.introduced_at is None for m in state(app, lead).matches)
     assert not activities(app, lead, "introduced")

@@ -10,32 +10,17 @@ from flask_babel import force_locale
 from matchmaker.extensions import db
 from matchmaker.models import Introduction
 from matchmaker.public.introduction_forms import AcceptForm, DeclineForm, MeetingForm
+from matchmaker.public.link_pages import refused_page
+from matchmaker.security import keep_private
 from matchmaker.services.leads import introductions
 from matchmaker.services.leads.changes import WorkflowError
 
 bp = Blueprint("introductions", __name__)
 
-REFUSED_STATUS = {"tampered": 404, "expired": 410, "used": 409}
 UNPROCESSABLE = 422
 
 
-def _private(response):
-    """These pages' address is their key: no caching, no referrer, no indexing."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-bp.after_request(_private)
-
-
-def _refused(refused: introductions.LinkRefused, lang: str | None):
-    introduction = refused.introduction
-    with force_locale(lang or "en"):
-        page = render_template("introductions/link_refused.html", reason=refused.reason,
-                               introduction=introduction)  # fmt: skip
-    return page, REFUSED_STATUS[refused.reason]
+bp.after_request(keep_private)
 
 
 def _answer_page(introduction: Introduction, accept: AcceptForm, decline: DeclineForm,
@@ -52,11 +37,11 @@ def _opened(token: str, purpose: str):
     try:
         return introductions.from_link(token, purpose), None
     except introductions.LinkRefused as refused:
-        intro = refused.introduction
+        intro = refused.record
         lang = None
         if intro is not None:
             lang = intro.contact_lang if purpose == introductions.ANSWER else intro.inquiry.lang
-        return None, _refused(refused, lang)
+        return None, refused_page(refused, lang)
 
 
 @bp.get("/answer/<token>")
@@ -111,7 +96,7 @@ def answered(state: str, lang: str):
     if state not in ("accepted", "declined", "meeting"):
         state = "accepted"
     with force_locale(lang if lang in ("en", "fr") else "en"):
-        return render_template("introductions/answered.html", state=state)
+        return render_template("public/thank_you.html", state=state)
 
 
 def _meeting_page(introduction: Introduction, form: MeetingForm, code: int = 200):

@@ -16,7 +16,7 @@ from matchmaker.extensions import db, limiter
 from matchmaker.i18n import LANG_COOKIE, current_lang
 from matchmaker.pagination import requested_page
 from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearchForm, InquiryForm
-from matchmaker.security import safe_next_path
+from matchmaker.security import keep_private, safe_next_path
 from matchmaker.services import directory, ranking
 from matchmaker.services.leads import detail, introductions, submission
 from matchmaker.services.mail import agency_contact
@@ -121,11 +121,7 @@ def inquiry_result(reference: str):
             agency=agency_contact(inquiry),
         )
     )
-    # The address is the only key to this page: keep it out of caches, referrers and indexes.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return keep_private(response)  # its address is the only key to this page
 
 
 @bp.get("/privacy")

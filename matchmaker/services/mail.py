@@ -11,7 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from matchmaker.links import absolute_url
-from matchmaker.models import Inquiry, Introduction, Match, OutboxMessage, User
+from matchmaker.models import Inquiry, Introduction, LeadMessage, Match, OutboxMessage, User
 from matchmaker.services.leads.detail import top_matches
 from matchmaker.services.outbox import enqueue
 from matchmaker.services.ranking import has_no_clear_match
@@ -158,6 +158,24 @@ def send_assignment_notification(inquiry: Inquiry, assignee: User, by: User) -> 
     """To a staff member: `by` (someone else) gave them the lead."""
     return _send("lead_assigned", assignee.email, _staff_lang(), inquiry=inquiry,
                  assignee=assignee, by=by, lead_url=lead_url(inquiry))  # fmt: skip
+
+
+def send_lead_message(message: LeadMessage, reply_to: str, consent_url: str = "") -> OutboxMessage:
+    """To the investor, in the language staff chose: a staff member's message, signed with their
+    name (a consent request adds the link to allow sharing); answers go to reply_to."""
+    return _send("lead_message", message.recipient, message.lang, inquiry=message.inquiry,
+                 message=message, author=message.author, consent_url=consent_url,
+                 consent_days=current_app.config["CONSENT_LINK_DAYS"],
+                 reply_to=reply_to)  # fmt: skip
+
+
+def send_reply_notification(message: LeadMessage) -> OutboxMessage:
+    """To the assignee (or the staff inbox): the investor wrote on the lead (what, with which
+    attachments) and the link to its thread."""
+    inquiry = message.inquiry
+    assert inquiry is not None
+    return _send("lead_reply", _staff_address(inquiry.assignee), _staff_lang(), inquiry=inquiry,
+                 message=message, lead_url=lead_url(inquiry) + "#conversation")  # fmt: skip
 
 
 def agency_contact(inquiry: Inquiry) -> tuple[str, str]:

@@ -77,6 +77,7 @@ def _come_back_to() -> str | None:
 from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     auth_views,
     contact_views,
+    conversation_views,
     directory_views,
     insight_views,
     lead_bulk_views,

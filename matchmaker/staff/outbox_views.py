@@ -1,6 +1,7 @@
 """The outbox pages: every message waiting, sent or given up on, readable by staff, with retry."""
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
@@ -59,10 +60,14 @@ def outbox_detail(message_id: int):
 @bp.get("/outbox/<int:message_id>/html")
 def outbox_html(message_id: int):
     """The HTML version as the recipient sees it, isolated from the back office."""
-    message = db.get_or_404(OutboxMessage, message_id)
-    if not message.body_html:
+    return sandboxed(db.get_or_404(OutboxMessage, message_id).body_html)
+
+
+def sandboxed(html: str) -> Response:
+    """An HTML mail body as a page of its own, isolated from the back office; 404 if none."""
+    if not html:
         abort(404)
-    response = make_response(message.body_html)
+    response = make_response(html)
     response.headers["Content-Security-Policy"] = MAIL_PREVIEW_POLICY
     response.headers["X-Frame-Options"] = "DENY"
     return response

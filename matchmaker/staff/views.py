@@ -1,6 +1,7 @@
 """The back office's home and the leads: the list, one lead, and every change staff make to it."""
 
 from collections.abc import Callable
+from dataclasses import asdict
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,9 +13,17 @@ from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, IntroductionState, Verdict
 from matchmaker.pagination import requested_page
-from matchmaker.services import accounts, contacts, setup
-from matchmaker.services.leads import changes, detail, introductions, listing, next_steps
+from matchmaker.services import accounts, contacts, inbound, setup
+from matchmaker.services.leads import (
+    changes,
+    conversation,
+    detail,
+    introductions,
+    listing,
+    next_steps,
+)
 from matchmaker.staff import bp
+from matchmaker.staff.conversation_forms import ComposeForm, MessageForm
 from matchmaker.staff.introduction_forms import SendWaitingForm
 from matchmaker.staff.lead_bulk_forms import BulkLeadForm
 from matchmaker.staff.lead_forms import (
@@ -46,6 +55,7 @@ def index():
         role=ROLE_LABELS[current_user.role],
         status_labels=STATUS_LABELS,
         setup_steps=setup.steps_to_do(),
+        unmatched_mail=inbound.unmatched_count(),
     )  # fmt: skip
 
 
@@ -109,7 +119,11 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
         "note_form": NoteForm(formdata=None),
         "intro_form": IntroductionForm(formdata=None, data=version,
                                        matches=detail.introducible(inquiry)),
+        "message_form": MessageForm(formdata=None, data=asdict(conversation.draft(
+            inquiry, request.args.get("template"), request.args.get("lang")))),
     } | submitted  # fmt: skip
+    written = forms["message_form"]
+    thread = conversation.thread(inquiry)
     return render_template(
         "staff/lead_detail.html",
         lead=lead,
@@ -119,6 +133,13 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
         blocker=introductions.introduction_blocker(inquiry),
         steps=next_steps.lead_steps(inquiry),
         primary_contact=contacts.primary_contact,
+        thread=thread,
+        consent_requested=conversation.consent_requested(thread),
+        reply_address=inbound.reply_address(inquiry),
+        compose_form=ComposeForm(formdata=None, templates=conversation.templates_for(inquiry),
+                                 data={"template": written.template.data,
+                                       "lang": written.lang.data}),
+        composing=bool(request.args.get("template") or written.errors or written.form_errors),
         **forms,
     ), code
 

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 
 from matchmaker.extensions import db
@@ -44,6 +43,7 @@ from matchmaker.services.leads.changes import (
     match_detail,
     record,
 )
+from matchmaker.services.signed_links import LinkRefused, sign, unsign
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,8 @@ def introduction_blocker(inquiry: Inquiry) -> str | None:
     """Why staff cannot introduce the investor to organizations now, or None if they can."""
     if not inquiry.share_consent:
         return _(
-            "The investor did not allow us to share their details with the organizations. "
-            "Contact the investor first; introductions by the back office stay disabled."
+            "The investor has not allowed us to share their details with the organizations: "
+            "introductions stay disabled until they do."
         )
     return None
 
@@ -177,21 +177,8 @@ def waiting_for_contact() -> list[Introduction]:
 # Links ---------------------------------------------------------------------------------------
 
 
-class LinkRefused(Exception):
-    """A link that cannot be used: `reason` is tampered, expired or used."""
-
-    def __init__(self, reason: str, introduction: Introduction | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.introduction = introduction
-
-
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
-
-
 def link_token(introduction: Introduction, purpose: str) -> str:
-    return _serializer(purpose).dumps([introduction.id, introduction.nonce])
+    return sign(purpose, [introduction.id, introduction.nonce])
 
 
 def answer_url(introduction: Introduction) -> str:
@@ -214,7 +201,7 @@ def from_link(token: str, purpose: str, now: datetime | None = None) -> Introduc
     try:
         introduction = _open(token, purpose, now)
     except LinkRefused as refused:
-        introduction_id = refused.introduction.id if refused.introduction else None
+        introduction_id = refused.record.id if refused.record else None
         log.warning("introduction link refused: %s (%s link, introduction %s)",
                     refused.reason, purpose, introduction_id)  # fmt: skip
         raise
@@ -222,12 +209,9 @@ def from_link(token: str, purpose: str, now: datetime | None = None) -> Introduc
 
 
 def _open(token: str, purpose: str, now: datetime) -> Introduction:
-    serializer = _serializer(purpose)
     try:
-        introduction_id, nonce = serializer.loads(token, max_age=_max_age(purpose))
-    except SignatureExpired:
-        raise LinkRefused("expired") from None
-    except (BadSignature, ValueError, TypeError):
+        introduction_id, nonce = unsign(purpose, token, _max_age(purpose))
+    except (ValueError, TypeError):
         raise LinkRefused("tampered") from None
     introduction = db.session.get(Introduction, introduction_id) if isinstance(
         introduction_id, int) else None  # fmt: skip
