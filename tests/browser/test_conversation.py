@@ -15,8 +15,14 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.services import accounts, inbound, outbox
 from matchmaker.services.leads import submission
-from tests.browser.test_staff import ANSWERS, sign_in
-from tests.helpers import DESKTOP, PASSWORD, assert_accessible, screenshot
+from tests.helpers import (
+    DESKTOP,
+    INQUIRY_ANSWERS,
+    PASSWORD,
+    assert_accessible,
+    screenshot,
+    sign_in,
+)
 from tests.live import free_port
 
 pytestmark = pytest.mark.browser
@@ -35,7 +41,7 @@ def conversation(live_server, smtp_server):
     with app.test_request_context():
         ann = accounts.find_user("ann@agency.be") or accounts.create_user(
             "ann@agency.be", "Ann Peeters", PASSWORD)
-        inquiry = submission.submit_inquiry(ANSWERS | {"email": investor}, lang="en",
+        inquiry = submission.submit_inquiry(INQUIRY_ANSWERS | {"email": investor}, lang="en",
                                             submission_key=uuid.uuid4().hex)  # fmt: skip
         inquiry.assignee = ann
         db.session.commit()
@@ -51,7 +57,7 @@ def test_staff_write_and_the_investors_reply_appears_on_the_thread(
 ):
     app, base = live_server
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{conversation['id']}")
     page.get_by_text("Write to the investor").click()
     compose = page.locator("#compose")
@@ -107,7 +113,7 @@ def test_staff_attach_an_unmatched_mail_to_its_lead(
         client.send_message(lost)
 
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, "ann@agency.be")
     assert page.get_by_role("link", name=re.compile("match(es)? no lead")).is_visible()
     page.goto(f"{base}/staff/mail/unmatched")
     mail = page.locator(".unmatched-list > li", has_text="Our site visit")

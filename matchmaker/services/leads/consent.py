@@ -10,8 +10,8 @@ import logging
 from flask import current_app
 
 from matchmaker.extensions import db
+from matchmaker.links import absolute_url
 from matchmaker.models import Activity, ActivityKind, Inquiry, utcnow
-from matchmaker.services import mail
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
 from matchmaker.services.signed_links import LinkRefused, sign, unsign
 
@@ -22,7 +22,7 @@ PURPOSE = "share-consent"
 
 def consent_url(inquiry: Inquiry) -> str:
     """The investor's link to allow sharing, for a consent request mail."""
-    return mail.absolute_url(f"/consent/{sign(PURPOSE, [inquiry.id, inquiry.code])}")
+    return absolute_url("consent.consent_page", token=sign(PURPOSE, [inquiry.id, inquiry.code]))
 
 
 def link_days() -> int:
