@@ -140,8 +140,13 @@ class Contact(Timestamped, db.Model):
 
 
 class OrganizationEventKind(enum.StrEnum):
-    """What an OrganizationEvent records."""
+    """What an OrganizationEvent records; its detail says how ("via": edit, import, staff or
+    proposal) and, for changes, each field's before and after."""
 
+    ADDED = "added"
+    CHANGED = "changed"
+    DEACTIVATED = "deactivated"
+    REACTIVATED = "reactivated"
     CONTACT_ADDED = "contact_added"
     CONTACT_CHANGED = "contact_changed"
     CONTACT_REMOVED = "contact_removed"
