@@ -150,6 +150,9 @@ class OrganizationEventKind(enum.StrEnum):
     CONTACT_ADDED = "contact_added"
     CONTACT_CHANGED = "contact_changed"
     CONTACT_REMOVED = "contact_removed"
+    PROPOSAL_RECEIVED = "proposal_received"
+    PROPOSAL_APPROVED = "proposal_approved"
+    PROPOSAL_REJECTED = "proposal_rejected"
 
 
 class OrganizationEvent(db.Model):

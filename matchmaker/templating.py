@@ -6,7 +6,13 @@ from flask import Flask
 from wtforms import Field
 
 from matchmaker.dates import format_moment
-from matchmaker.models import ActivityKind, IntroductionState, MatchSource, Verdict
+from matchmaker.models import (
+    ActivityKind,
+    IntroductionState,
+    MatchSource,
+    OrganizationEventKind,
+    Verdict,
+)
 from matchmaker.pagination import page_url
 
 
@@ -15,7 +21,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         page_url=page_url, field_attrs=field_attrs,
         ActivityKind=ActivityKind, MatchSource=MatchSource, Verdict=Verdict,
-        IntroductionState=IntroductionState,
+        IntroductionState=IntroductionState, OrganizationEventKind=OrganizationEventKind,
     )
 
 

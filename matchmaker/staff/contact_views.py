@@ -1,4 +1,5 @@
-"""The organizations' contacts, kept by any staff member, and each organization's history."""
+"""The organizations' contacts, kept by any staff member: the list with its "no contact yet"
+filter, and one organization's contacts."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,7 +8,7 @@ from flask_login import current_user
 from matchmaker.extensions import db
 from matchmaker.models import Contact, Organization
 from matchmaker.pagination import requested_page
-from matchmaker.services import contacts, directory, history
+from matchmaker.services import contacts, directory
 from matchmaker.staff import bp
 from matchmaker.staff.introduction_forms import ContactDirectoryForm, ContactForm
 
@@ -50,7 +51,6 @@ def _contacts_page(org: Organization, code: int = 200, form: ContactForm | None 
         org=org,
         add_form=form if editing is None and form is not None else ContactForm(formdata=None),
         edit_forms=edit_forms,
-        history=history.history(org),
         waiting=[i for i in _waiting(org)],
     ), code
 
