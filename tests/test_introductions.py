@@ -21,7 +21,7 @@ from matchmaker.models import (
     OutboxMessage,
     utcnow,
 )
-from matchmaker.services import contacts
+from matchmaker.services import contacts, links
 from matchmaker.services.leads import introductions
 from tests import factories
 from tests.helpers import login
@@ -252,7 +252,7 @@ def test_forged_and_tampered_links_change_nothing_and_are_logged(app, ann, lead,
     answer = link(outbox(app)[0], "answer")
     with app.app_context():
         intro = db.session.scalar(sa.select(Introduction))
-        forged = introductions._serializer(introductions.ANSWER).dumps([intro.id, "guess"])
+        forged = links.make_token(introductions.ANSWER, intro.id, "guess")
         meeting_purpose = introductions.link_token(intro, introductions.MEETING)
     with caplog.at_level(logging.WARNING):
         for path in (answer[:-3] + "abc", f"/introductions/answer/{forged}",

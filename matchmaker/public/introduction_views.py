@@ -31,7 +31,7 @@ bp.after_request(_private)
 
 
 def _refused(refused: introductions.LinkRefused, lang: str | None):
-    introduction = refused.introduction
+    introduction = refused.record
     with force_locale(lang or "en"):
         page = render_template("introductions/link_refused.html", reason=refused.reason,
                                introduction=introduction)  # fmt: skip
@@ -52,7 +52,7 @@ def _opened(token: str, purpose: str):
     try:
         return introductions.from_link(token, purpose), None
     except introductions.LinkRefused as refused:
-        intro = refused.introduction
+        intro = refused.record
         lang = None
         if intro is not None:
             lang = intro.contact_lang if purpose == introductions.ANSWER else intro.inquiry.lang

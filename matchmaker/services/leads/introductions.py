@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 
 from matchmaker.extensions import db
@@ -34,7 +33,7 @@ from matchmaker.models import (
     User,
     utcnow,
 )
-from matchmaker.services import mail
+from matchmaker.services import links, mail
 from matchmaker.services.contacts import Recipient, primary_contact
 from matchmaker.services.leads.changes import (
     WorkflowError,
@@ -43,6 +42,7 @@ from matchmaker.services.leads.changes import (
     match_detail,
     record,
 )
+from matchmaker.services.links import LinkRefused
 
 log = logging.getLogger(__name__)
 
@@ -176,21 +176,8 @@ def waiting_for_contact() -> list[Introduction]:
 # Links ---------------------------------------------------------------------------------------
 
 
-class LinkRefused(Exception):
-    """A link that cannot be used: `reason` is tampered, expired or used."""
-
-    def __init__(self, reason: str, introduction: Introduction | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.introduction = introduction
-
-
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=purpose)
-
-
 def link_token(introduction: Introduction, purpose: str) -> str:
-    return _serializer(purpose).dumps([introduction.id, introduction.nonce])
+    return links.make_token(purpose, introduction.id, introduction.nonce)
 
 
 def answer_url(introduction: Introduction) -> str:
@@ -213,7 +200,7 @@ def from_link(token: str, purpose: str, now: datetime | None = None) -> Introduc
     try:
         introduction = _open(token, purpose, now)
     except LinkRefused as refused:
-        introduction_id = refused.introduction.id if refused.introduction else None
+        introduction_id = refused.record.id if refused.record else None
         log.warning("introduction link refused: %s (%s link, introduction %s)",
                     refused.reason, purpose, introduction_id)  # fmt: skip
         raise
@@ -221,15 +208,8 @@ def from_link(token: str, purpose: str, now: datetime | None = None) -> Introduc
 
 
 def _open(token: str, purpose: str, now: datetime) -> Introduction:
-    serializer = _serializer(purpose)
-    try:
-        introduction_id, nonce = serializer.loads(token, max_age=_max_age(purpose))
-    except SignatureExpired:
-        raise LinkRefused("expired") from None
-    except (BadSignature, ValueError, TypeError):
-        raise LinkRefused("tampered") from None
-    introduction = db.session.get(Introduction, introduction_id) if isinstance(
-        introduction_id, int) else None  # fmt: skip
+    introduction_id, nonce = links.read_token(token, purpose, _max_age(purpose))
+    introduction = db.session.get(Introduction, introduction_id)
     if introduction is None or introduction.nonce != nonce:
         raise LinkRefused("tampered")
     if purpose == ANSWER:
