@@ -5,7 +5,7 @@ from typing import Any
 from flask import Flask
 from wtforms import Field
 
-from matchmaker.dates import format_moment
+from matchmaker.dates import format_moment, time_zone
 from matchmaker.models import (
     ActivityKind,
     IntroductionState,
@@ -19,7 +19,7 @@ from matchmaker.pagination import page_url
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment  # the one date formatter (dates.py)
     app.jinja_env.globals.update(
-        page_url=page_url, field_attrs=field_attrs,
+        page_url=page_url, field_attrs=field_attrs, time_zone=time_zone,
         ActivityKind=ActivityKind, MatchSource=MatchSource, Verdict=Verdict,
         IntroductionState=IntroductionState, OrganizationEventKind=OrganizationEventKind,
     )

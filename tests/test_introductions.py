@@ -24,7 +24,7 @@ from matchmaker.models import (
 from matchmaker.services import contacts, links
 from matchmaker.services.leads import introductions
 from tests import factories
-from tests.helpers import login
+from tests.helpers import login, text
 
 BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
@@ -186,6 +186,22 @@ def test_the_organization_accepts_with_slots_and_the_investor_picks_one(app, ann
     result = client.get(f"/inquiry/{reference}").text
     assert f"{lead.orgs[0]} accepted to meet you and received your contact details" in result
     assert "Meeting on" in result and "Ann Peeters" in result
+
+
+def test_times_are_read_and_shown_in_the_configured_zone(app, ann, lead, client):
+    app.config["TIMEZONE"] = "America/New_York"
+    introduce(ann, app, lead, lead.matches[:1])
+    answer = link(outbox(app)[0], "answer")
+    assert "(facultatif, heure de New York)" in text(client.get(answer))  # their language
+    day = (utcnow() + timedelta(days=5)).astimezone(ZoneInfo("America/New_York")).date()
+    client.post(answer + "/accept", data={"slot_1": f"{day}T10:00"})
+    [intro] = the_introductions(app, lead)
+    assert intro.slot_times[0].astimezone(ZoneInfo("America/New_York")).hour == 10
+    to_investor = outbox(app)[1]
+    assert ", 10:00 (New York time)" in to_investor.body_text
+    assert "Brussels" not in to_investor.body_text + to_investor.body_html
+    page = text(client.get(link(to_investor, "meeting")))
+    assert "proposed these times (New York time)" in page and ", 10:00" in page
 
 
 def test_the_organization_declines_with_a_reason(app, ann, lead, client):

@@ -7,11 +7,14 @@ from datetime import datetime
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import force_locale
 
+from matchmaker.dates import format_moment
 from matchmaker.extensions import db
 from matchmaker.models import Introduction
+from matchmaker.public import keep_private
 from matchmaker.public.introduction_forms import AcceptForm, DeclineForm, MeetingForm
 from matchmaker.services.leads import introductions
 from matchmaker.services.leads.changes import WorkflowError
+from matchmaker.services.links import LinkRefused
 
 bp = Blueprint("introductions", __name__)
 
@@ -19,22 +22,14 @@ REFUSED_STATUS = {"tampered": 404, "expired": 410, "used": 409}
 UNPROCESSABLE = 422
 
 
-def _private(response):
-    """These pages' address is their key: no caching, no referrer, no indexing."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+bp.after_request(keep_private)
 
 
-bp.after_request(_private)
-
-
-def _refused(refused: introductions.LinkRefused, lang: str | None):
-    introduction = refused.record
+def refused_page(refused: LinkRefused, lang: str | None, **context):
+    """The clear page of a link that cannot be used, with its status (404, 410, 409)."""
     with force_locale(lang or "en"):
         page = render_template("introductions/link_refused.html", reason=refused.reason,
-                               introduction=introduction)  # fmt: skip
+                               **context)  # fmt: skip
     return page, REFUSED_STATUS[refused.reason]
 
 
@@ -51,12 +46,12 @@ def _answer_page(introduction: Introduction, accept: AcceptForm, decline: Declin
 def _opened(token: str, purpose: str):
     try:
         return introductions.from_link(token, purpose), None
-    except introductions.LinkRefused as refused:
+    except LinkRefused as refused:
         intro = refused.record
         lang = None
         if intro is not None:
             lang = intro.contact_lang if purpose == introductions.ANSWER else intro.inquiry.lang
-        return None, _refused(refused, lang)
+        return None, refused_page(refused, lang, purpose="introduction")
 
 
 @bp.get("/answer/<token>")
@@ -124,9 +119,7 @@ def _meeting_page(introduction: Introduction, form: MeetingForm, code: int = 200
 
 
 def _slot_choices(introduction: Introduction) -> list[tuple[str, str]]:
-    from flask_babel import format_datetime
-
-    return [(slot.isoformat(), format_datetime(slot, "EEEE d MMMM y, HH:mm"))
+    return [(slot.isoformat(), format_moment(slot, "weekday"))
             for slot in introductions.future_slots(introduction)]  # fmt: skip
 
 

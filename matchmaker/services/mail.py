@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from matchmaker.models import Inquiry, Introduction, Match, OutboxMessage, User
+from matchmaker.models import Inquiry, Introduction, Match, OutboxMessage, ProfileProposal, User
+from matchmaker.services.directory import Change
 from matchmaker.services.leads.detail import top_matches
 from matchmaker.services.outbox import enqueue
 from matchmaker.services.ranking import has_no_clear_match
@@ -157,6 +158,29 @@ def send_assignment_notification(inquiry: Inquiry, assignee: User, by: User) -> 
     """To a staff member: `by` (someone else) gave them the lead."""
     return _send("lead_assigned", assignee.email, _staff_lang(), inquiry=inquiry,
                  assignee=assignee, by=by, lead_url=lead_url(inquiry))  # fmt: skip
+
+
+def send_profile_link(proposal: ProfileProposal, link: str) -> OutboxMessage:
+    """To a contact of an organization, in their language: the link to propose changes to its
+    profile, and until when it works."""
+    return _send("profile_link", proposal.email, proposal.lang, proposal=proposal,
+                 org=proposal.organization, link=link)  # fmt: skip
+
+
+def send_profile_proposal(
+    proposal: ProfileProposal, changes: Sequence[Change], review_url: str
+) -> OutboxMessage:
+    """To the staff inbox: a contact proposed changes to a profile (which fields), to review."""
+    return _send("profile_proposal", current_app.config["STAFF_INBOX"], _staff_lang(),
+                 proposal=proposal, org=proposal.organization, changes=changes,
+                 review_url=review_url)  # fmt: skip
+
+
+def send_profile_decision(proposal: ProfileProposal) -> OutboxMessage:
+    """To the contact who proposed changes: staff applied them, or not (with their note)."""
+    return _send("profile_decision", proposal.email, proposal.lang, proposal=proposal,
+                 org=proposal.organization,
+                 org_url=_url(f"/organizations/{proposal.organization.slug}"))  # fmt: skip
 
 
 def agency_contact(inquiry: Inquiry) -> tuple[str, str]:

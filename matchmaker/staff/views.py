@@ -12,7 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, Verdict
 from matchmaker.pagination import requested_page
-from matchmaker.services import accounts, contacts, setup
+from matchmaker.services import accounts, contacts, proposals, setup
 from matchmaker.services.leads import changes, detail, introductions, listing, next_steps
 from matchmaker.staff import bp
 from matchmaker.staff.introduction_forms import SendWaitingForm
@@ -43,6 +43,7 @@ def index():
             listing.LeadFilters(assignee=listing.UNASSIGNED))[listing.OPEN],
         my_leads=listing.my_open_leads(current_user),
         waiting=introductions.waiting_for_contact(),
+        proposals=proposals.pending(),
         role=ROLE_LABELS[current_user.role],
         status_labels=STATUS_LABELS,
         setup_steps=setup.steps_to_do(),
