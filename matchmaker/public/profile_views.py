@@ -93,4 +93,4 @@ def _page(proposal: ProfileProposal, form: ProposalForm, problem: str = "") -> s
 def proposed(lang: str):
     """The thank-you page after a proposal (it names nobody: its address is not secret)."""
     with force_locale(lang if lang in current_app.config["LANGUAGES"] else "en"):
-        return render_template("profiles/proposed.html")
+        return render_template("introductions/answered.html", state="proposed")

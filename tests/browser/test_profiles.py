@@ -47,19 +47,24 @@ def shot(page, name: str) -> None:
     keep_for_docs(name)
 
 
+def ask_for_a_link(app, page, base, org, smtp_server, label: str, button: str) -> str:
+    """On the public page, a contact asks for a link; the link out of the mail they get."""
+    page.goto(f"{base}/organizations/{org['slug']}")
+    page.get_by_label(label).fill(org["email"])
+    page.get_by_role("button", name=button).click()
+    deliver(app)
+    [mail] = smtp_server.messages_to(org["email"])
+    return next(word for word in mail.body().split() if "/profiles/" in word)
+
+
 def test_a_contact_proposes_changes_and_staff_approve_them(live_server, contact_of, smtp_server,
                                                            open_page):  # fmt: skip
     app, base = live_server
     org = contact_of
     visitor = open_page(DESKTOP, "en")
-    visitor.goto(f"{base}/organizations/{org['slug']}")
-    visitor.get_by_label("Your email address").fill(org["email"])
-    visitor.get_by_role("button", name="Send me a link").click()
+    link = ask_for_a_link(app, visitor, base, org, smtp_server, "Your email address",
+                          "Send me a link")  # fmt: skip
     assert visitor.get_by_text("If this address is one of the contacts").is_visible()
-    deliver(app)
-    [mail] = smtp_server.messages_to(org["email"])
-    link = next(word for word in mail.body().split() if "/profiles/" in word)
-
     visitor.goto(link)
     assert visitor.get_by_role("heading", name=f"Propose changes to the profile of {org['name']}")
     assert_accessible(visitor, "the proposal form")
@@ -109,12 +114,8 @@ def test_the_proposal_form_and_the_organization_page_fit_a_phone(
     app, base = live_server
     org = contact_of
     phone = open_page(PHONE, "fr")
-    phone.goto(f"{base}/organizations/{org['slug']}")
-    phone.get_by_label("Votre adresse e-mail").fill(org["email"])
-    phone.get_by_role("button", name="M'envoyer un lien").click()
-    deliver(app)
-    [mail] = smtp_server.messages_to(org["email"])
-    phone.goto(next(word for word in mail.body().split() if "/profiles/" in word))
+    phone.goto(ask_for_a_link(app, phone, base, org, smtp_server, "Votre adresse e-mail",
+                              "M'envoyer un lien"))  # fmt: skip
     assert phone.get_by_role("heading", name="Propose changes to the profile").is_visible()
     assert no_horizontal_scroll(phone), "the contact speaks English: the page is in English"
     staff = open_page(PHONE, "fr")
