@@ -34,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from matchmaker.extensions import csrf, limiter, login_manager
     from matchmaker.public.consent_views import bp as consent_bp
     from matchmaker.public.introduction_views import bp as introductions_bp
+    from matchmaker.public.profile_views import bp as profiles_bp
     from matchmaker.public.views import bp as public_bp
     from matchmaker.services import outbox
 
@@ -52,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(introductions_bp, url_prefix="/introductions")
     app.register_blueprint(consent_bp, url_prefix="/consent")
+    app.register_blueprint(profiles_bp, url_prefix="/profiles")
     app.register_blueprint(health.bp)
     staff.init_app(app, url_prefix="/staff", admin_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -54,7 +54,7 @@ def seed() -> None:
         click.echo("The directory already holds organizations; nothing to seed.")
         return
     plan = _plan(directory.shipped_directory())
-    directory.apply_import(plan)
+    directory.apply_import(plan, file="organizations.csv")
     db.session.commit()
     click.echo(f"Seeded {len(plan.added)} organizations.")
 
@@ -72,7 +72,7 @@ def import_directory(path: Path, dry_run: bool) -> None:
         click.echo("Dry run: nothing was written.")
         return
     click.echo("Applying the changes in one transaction…", err=True)
-    directory.apply_import(plan)
+    directory.apply_import(plan, file=path.name)
     db.session.commit()
     click.echo(f"Imported. Directory version is now {directory.directory_version()}.")
 

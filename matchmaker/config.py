@@ -72,6 +72,10 @@ DEFAULTS: dict[str, Any] = {
     "INBOUND_MAX_MESSAGE_BYTES": 10 * 1024 * 1024,  # larger mail is refused (552)
     "INBOUND_MAX_ATTACHMENT_BYTES": 5 * 1024 * 1024,  # larger attachments are listed, not kept
     "CONSENT_LINK_DAYS": 30,
+    # Self-service profiles: how long a contact's link to propose changes lives, and how often
+    # one client address may ask for such links.
+    "PROFILE_LINK_HOURS": 48,
+    "PROFILE_LINK_RATE_LIMIT": "5 per minute;20 per hour",
     "PROXY_HOPS": 0,  # reverse proxies in front of the app that set X-Forwarded-*
     "TRUSTED_HOSTS": None,  # e.g. ["matchmaker.example.be"]; None accepts any Host
     "SESSION_COOKIE_SECURE": None,  # None: secure except in debug and testing

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, get_timezone_gmt, get_timezone_location
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 # CLDR patterns; the month's abbreviation and the separators follow the reader's language.
 PATTERNS = {
@@ -22,12 +22,28 @@ PATTERNS = {
     "day": "d MMM",  # 12 Apr: chart axes, within a period whose year is shown
     "month": "MMM y",  # Apr 2026
     "time": "HH:mm",  # 15:45
+    "weekday": "EEEE d MMMM y, HH:mm",  # Sunday 12 April 2026, 15:45: a time to choose
 }
 
 
 def agency_zone() -> ZoneInfo:
     """The agency's time zone, in which days begin and end and times are shown."""
     return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def time_zone() -> str:
+    """The agency's time zone as the reader names it, to say which times are meant: "Brussels
+    time", "heure de Bruxelles"; a zone without a city by its offset ("GMT-01:00")."""
+    name = current_app.config["TIMEZONE"]
+    locale = _locale()
+    if "/" in name and not name.startswith("Etc/"):
+        city = get_timezone_location(name, locale=locale, return_city=True)
+        return gettext("%(city)s time", city=city)
+    return get_timezone_gmt(datetime.now(agency_zone()), locale=locale)
+
+
+def _locale() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def local(moment: datetime) -> datetime:
@@ -46,7 +62,7 @@ def format_moment(value: datetime | date | str | None, style: str = "datetime",
     if isinstance(value, str):
         value = date.fromisoformat(value)
     pattern = PATTERNS[style]
-    locale = lang or str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    locale = lang or _locale()
     if isinstance(value, datetime):
         return format_datetime(local(value), pattern, locale=locale)
     return format_date(value, pattern, locale=locale)

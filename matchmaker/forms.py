@@ -5,7 +5,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField
+from wtforms import DateField, FieldList, FormField, PasswordField
 from wtforms.validators import ValidationError
 
 # Invisible control characters pasted with text (tabs and line breaks are kept); PostgreSQL
@@ -18,12 +18,16 @@ def clean_text(value: Any) -> Any:
     return _CONTROL_CHARACTERS.sub("", value).strip() if isinstance(value, str) else value
 
 
+# Passwords stay as typed; the fields of a nested form clean their own text.
+UNFILTERED = (PasswordField, FieldList, FormField)
+
+
 class BaseForm(FlaskForm):
     """A Flask-WTF form whose fields all clean their text first (passwords stay as typed)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            if unbound_field.field_class is not PasswordField:
+            if unbound_field.field_class not in UNFILTERED:
                 declared = unbound_field.kwargs.get("filters", ())
                 options["filters"] = (clean_text, *declared)
             return unbound_field.bind(form=form, **options)

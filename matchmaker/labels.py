@@ -152,6 +152,27 @@ MESSAGE_TEMPLATE_LABELS = {
     "consent_request": _l("Request consent to share"),
 }
 
+# An organization's fields, as staff read them in its history and in a proposal's review.
+FIELD_LABELS = {
+    "slug": _l("Slug"),
+    "name": _l("Name"),
+    "kind": _l("Kind"),
+    "sectors": _l("Sectors"),
+    "city": _l("City"),
+    "province": _l("Province"),
+    "website": _l("Website"),
+    "founded": _l("Year founded"),
+    "size": _l("Size"),
+    "description": _l("Description in English"),
+    "description_fr": _l("Description in French"),
+    "offers": _l("Ways to work with them"),
+    "keywords": _l("Keywords in English"),
+    "keywords_fr": _l("Keywords in French"),
+    "source": _l("Source of this profile"),
+    "contact_email": _l("Directory contact address"),
+    "contacts": _l("Contacts"),
+}
+
 
 def sector_choices() -> list[tuple[str, str]]:
     return [(code, SECTOR_LABELS[code]) for code in SECTORS]
@@ -331,6 +352,7 @@ def init_app(app: Flask) -> None:
         introduction_state_label=lambda code: INTRODUCTION_STATE_LABELS.get(code, code),
         decline_reason_label=lambda code: DECLINE_REASON_LABELS.get(code, code),
         language_label=lambda code: LANGUAGE_LABELS.get(code, code),
+        field_label=lambda code: FIELD_LABELS.get(code, code),
         country_name=country_name,
         match_reasons=match_reasons,
         strength_label=strength_label,

@@ -20,6 +20,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def new_nonce() -> str:
+    """A random value a signed link names, so that it can be refused once its record moves on."""
+    return secrets.token_urlsafe(12)
+
+
 class UTCDateTime(sa.TypeDecorator):
     """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
 
@@ -141,11 +146,19 @@ class Contact(Timestamped, db.Model):
 
 
 class OrganizationEventKind(enum.StrEnum):
-    """What an OrganizationEvent records."""
+    """What an OrganizationEvent records; its detail says how ("via": edit, import, staff or
+    proposal) and, for changes, each field's before and after."""
 
+    ADDED = "added"
+    CHANGED = "changed"
+    DEACTIVATED = "deactivated"
+    REACTIVATED = "reactivated"
     CONTACT_ADDED = "contact_added"
     CONTACT_CHANGED = "contact_changed"
     CONTACT_REMOVED = "contact_removed"
+    PROPOSAL_RECEIVED = "proposal_received"
+    PROPOSAL_APPROVED = "proposal_approved"
+    PROPOSAL_REJECTED = "proposal_rejected"
 
 
 class OrganizationEvent(db.Model):
@@ -163,6 +176,43 @@ class OrganizationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship()
+
+
+class ProposalState(enum.StrEnum):
+    """Where a profile proposal stands: a link was mailed, then proposed, then decided."""
+
+    REQUESTED = "requested"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class ProfileProposal(db.Model):
+    """Changes to an organization's profile proposed by one of its contacts through a signed
+    link (the directory's cells: descriptions, keywords, offers, contacts), decided by staff."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    # The contact who asked for the link, as they were then
+    email: Mapped[str] = mapped_column(sa.String(254))
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    lang: Mapped[str] = mapped_column(sa.String(5), default="en")
+    nonce: Mapped[str] = mapped_column(sa.String(32), default=new_nonce)
+    state: Mapped[str] = mapped_column(sa.String(20), default=ProposalState.REQUESTED, index=True)
+    proposed: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    note: Mapped[str] = mapped_column(sa.Text, default="")  # the staff member's, on deciding
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+
+    organization: Mapped[Organization] = relationship()
+    decided_by: Mapped[User | None] = relationship()
 
 
 class DirectoryState(db.Model):
@@ -405,10 +455,6 @@ class DeclineReason(enum.StrEnum):
     BAD_TIMING = "bad_timing"
     ALREADY_IN_TOUCH = "already_in_touch"
     OTHER = "other"
-
-
-def new_nonce() -> str:
-    return secrets.token_urlsafe(12)
 
 
 class Introduction(db.Model):

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_babel import get_locale
 from wtforms import Field
 
-from matchmaker.dates import format_moment
+from matchmaker.dates import format_moment, time_zone
 from matchmaker.models import (
     ActivityKind,
     IntroductionState,
@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment  # the one date formatter (dates.py)
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.globals.update(
-        page_url=page_url, field_attrs=field_attrs,
+        page_url=page_url, field_attrs=field_attrs, time_zone=time_zone,
         ActivityKind=ActivityKind, MatchSource=MatchSource, Verdict=Verdict,
         IntroductionState=IntroductionState, OrganizationEventKind=OrganizationEventKind,
     )

@@ -19,6 +19,7 @@ from matchmaker.extensions import db
 from matchmaker.models import (
     Activity,
     Inquiry,
+    Introduction,
     Match,
     Organization,
     OutboxMessage,
@@ -118,3 +119,12 @@ def add_outbox_message(inquiry: Inquiry | None, recipient: str, text: str, **fie
     )
     db.session.add(message)
     return message
+
+
+def add_introduction(match: Match, state: str, **fields: Any) -> Introduction:
+    """An introduction of the match's lead to its organization, in that state."""
+    introduction = Introduction(match=match, inquiry=match.inquiry, organization=match.organization,
+                                state=state, **fields)  # fmt: skip
+    match.introduced_at = introduction.created_at = fields.get("created_at") or utcnow()
+    db.session.add(introduction)
+    return introduction

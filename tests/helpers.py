@@ -114,7 +114,8 @@ def new_inquiry(**fields) -> Inquiry:
 def load_shipped_directory() -> None:
     """Import the shipped directory into the app's database and commit (in an app context)."""
     directory.apply_import(
-        directory.plan_import(directory.parse_csv(directory.shipped_directory()))
+        directory.plan_import(directory.parse_csv(directory.shipped_directory())),
+        file="organizations.csv",
     )
     db.session.commit()
 

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from matchmaker import create_app
 from matchmaker.config import ConfigError
-from matchmaker.dates import format_moment
+from matchmaker.dates import format_moment, time_zone
 from matchmaker.extensions import db
 from tests import factories
 from tests.helpers import login, new_inquiry
@@ -35,6 +35,28 @@ def test_the_time_zone_is_configurable(database_url):
                       "TIMEZONE": "America/New_York"})  # fmt: skip
     with app.test_request_context(), force_locale("en"):
         assert format_moment(AFTERNOON) == "12 Apr 2026, 09:45"
+
+
+@pytest.mark.parametrize(("zone", "english", "french"), [
+    ("Europe/Brussels", "Brussels time", "heure de Bruxelles"),
+    ("America/New_York", "New York time", "heure de New York"),
+    ("Etc/GMT+1", "GMT-01:00", "UTC-01:00"),  # Etc/GMT+1 is an hour behind UTC
+    ("UTC", "GMT+00:00", "UTC+00:00"),
+])  # fmt: skip
+def test_times_name_the_configured_zone(database_url, zone, english, french):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "TIMEZONE": zone})
+    with app.test_request_context():
+        with force_locale("en"):
+            assert time_zone() == english
+        with force_locale("fr"):
+            assert time_zone() == french
+
+
+def test_no_template_names_brussels_for_the_configured_zone():
+    for path in TEMPLATES.rglob("*"):
+        if path.suffix in (".html", ".txt"):
+            text = path.read_text(encoding="utf-8")
+            assert "Brussels time" not in text and "Bruxelles" not in text, path
 
 
 def test_an_unknown_time_zone_is_refused(database_url):

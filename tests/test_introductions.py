@@ -24,7 +24,7 @@ from matchmaker.models import (
 from matchmaker.services import contacts, signed_links
 from matchmaker.services.leads import introductions
 from tests import factories
-from tests.helpers import BOTH_DATABASES, login
+from tests.helpers import BOTH_DATABASES, login, text
 
 
 @dataclass
@@ -186,6 +186,22 @@ def test_the_organization_accepts_with_slots_and_the_investor_picks_one(app, ann
     assert "Meeting on" in result and "Ann Peeters" in result
 
 
+def test_times_are_read_and_shown_in_the_configured_zone(app, ann, lead, client):
+    app.config["TIMEZONE"] = "America/New_York"
+    introduce(ann, app, lead, lead.matches[:1])
+    answer = link(outbox(app)[0], "answer")
+    assert "(facultatif, heure de New York)" in text(client.get(answer))  # their language
+    day = (utcnow() + timedelta(days=5)).astimezone(ZoneInfo("America/New_York")).date()
+    client.post(answer + "/accept", data={"slot_1": f"{day}T10:00"})
+    [intro] = the_introductions(app, lead)
+    assert intro.slot_times[0].astimezone(ZoneInfo("America/New_York")).hour == 10
+    to_investor = outbox(app)[1]
+    assert ", 10:00 (New York time)" in to_investor.body_text
+    assert "Brussels" not in to_investor.body_text + to_investor.body_html
+    page = text(client.get(link(to_investor, "meeting")))
+    assert "proposed these times (New York time)" in page and ", 10:00" in page
+
+
 def test_the_organization_declines_with_a_reason(app, ann, lead, client):
     introduce(ann, app, lead, lead.matches[:1])
     answer = link(outbox(app)[0], "answer")
@@ -250,7 +266,7 @@ def test_forged_and_tampered_links_change_nothing_and_are_logged(app, ann, lead,
     answer = link(outbox(app)[0], "answer")
     with app.app_context():
         intro = db.session.scalar(sa.select(Introduction))
-        forged = signed_links.sign(introductions.ANSWER, [intro.id, "guess"])
+        forged = signed_links.make_token(introductions.ANSWER, intro.id, "guess")
         meeting_purpose = introductions.link_token(intro, introductions.MEETING)
     with caplog.at_level(logging.WARNING):
         for path in (answer[:-3] + "abc", f"/introductions/answer/{forged}",
@@ -297,11 +313,12 @@ def test_any_staff_member_keeps_contacts_on_the_organizations_history(app, ann, 
                                            f"c{contact_id}-role": "CEO",
                                            f"c{contact_id}-email": "marie@third.example",
                                            f"c{contact_id}-lang": "fr"})  # fmt: skip
-    page = ann.get(base).text
+    page = ann.get(f"/staff/organizations/{org_id}").text
     assert "Ann Peeters added the contact Marie Lambert (marie@third.example)." in page
-    assert "Ann Peeters changed the contact Marie Lambert:" in page and "CTO → CEO" in page
+    assert "Ann Peeters changed the contact Marie Lambert:" in page and "role: CTO → CEO" in page
     ann.post(f"{base}/{contact_id}/remove")
-    assert "Ann Peeters removed the contact Marie Lambert" in ann.get(base).text
+    page = ann.get(f"/staff/organizations/{org_id}").text
+    assert "Ann Peeters removed the contact Marie Lambert" in page
 
 
 def test_the_directory_filter_no_contact_yet(app, ann, lead):

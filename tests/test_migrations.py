@@ -18,7 +18,7 @@ from tests.helpers import BOTH_DATABASES
 TABLES = {"organization", "directory_state", "directory_upload", "staff_user", "inquiry", "match",
           "activity", "outbox_message", "api_token", "next_step", "sign_in_throttle", "contact",
           "organization_event", "introduction", "authenticator", "recovery_code",
-          "lead_message", "message_attachment"}  # fmt: skip
+          "lead_message", "message_attachment", "profile_proposal"}  # fmt: skip
 
 
 @BOTH_DATABASES

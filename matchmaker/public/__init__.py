@@ -1,1 +1,1 @@
-"""The investor-facing blueprint."""
+"""The investor-facing blueprint, and the pages reached by a signed link (no account)."""

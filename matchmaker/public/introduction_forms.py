@@ -1,13 +1,12 @@
 """Forms of an introduction's signed pages: the organization's answer, the investor's pick."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from matchmaker.dates import agency_zone
 from matchmaker.forms import BaseForm
 from matchmaker.labels import DECLINE_REASON_LABELS
 
@@ -25,8 +24,8 @@ class AcceptForm(BaseForm):
                                 format="%Y-%m-%dT%H:%M")  # fmt: skip
 
     def slots(self) -> list[datetime]:
-        """The proposed times, read in the agency's time zone (Brussels), as aware datetimes."""
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        """The proposed times, read in the agency's time zone, as aware datetimes."""
+        zone = agency_zone()
         return [
             field.data.replace(tzinfo=zone)
             for field in (self.slot_1, self.slot_2, self.slot_3)

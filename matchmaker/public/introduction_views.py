@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import force_locale
 
+from matchmaker.dates import format_moment
 from matchmaker.extensions import db
 from matchmaker.models import Introduction
 from matchmaker.public.introduction_forms import AcceptForm, DeclineForm, MeetingForm
@@ -14,6 +15,7 @@ from matchmaker.public.link_pages import refused_page
 from matchmaker.security import keep_private
 from matchmaker.services.leads import introductions
 from matchmaker.services.leads.changes import WorkflowError
+from matchmaker.services.signed_links import LinkRefused
 
 bp = Blueprint("introductions", __name__)
 
@@ -36,7 +38,7 @@ def _answer_page(introduction: Introduction, accept: AcceptForm, decline: Declin
 def _opened(token: str, purpose: str):
     try:
         return introductions.from_link(token, purpose), None
-    except introductions.LinkRefused as refused:
+    except LinkRefused as refused:
         intro = refused.record
         lang = None
         if intro is not None:
@@ -109,9 +111,7 @@ def _meeting_page(introduction: Introduction, form: MeetingForm, code: int = 200
 
 
 def _slot_choices(introduction: Introduction) -> list[tuple[str, str]]:
-    from flask_babel import format_datetime
-
-    return [(slot.isoformat(), format_datetime(slot, "EEEE d MMMM y, HH:mm"))
+    return [(slot.isoformat(), format_moment(slot, "weekday"))
             for slot in introductions.future_slots(introduction)]  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from matchmaker.extensions import db, limiter
 from matchmaker.i18n import LANG_COOKIE, current_lang
 from matchmaker.pagination import requested_page
 from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearchForm, InquiryForm
+from matchmaker.public.profile_forms import ProfileLinkForm
 from matchmaker.security import keep_private, safe_next_path
 from matchmaker.services import directory, ranking
 from matchmaker.services.leads import detail, introductions, submission
@@ -54,7 +55,8 @@ def organization_list():
 @bp.get("/organizations/<slug>")
 def organization_detail(slug: str):
     org = db.first_or_404(directory.active_query().filter_by(slug=slug))
-    return render_template("public/organization_detail.html", org=org)
+    return render_template("public/organization_detail.html", org=org,
+                           link_form=ProfileLinkForm(formdata=None))  # fmt: skip
 
 
 def _inquiry_rate_limit() -> str:
@@ -111,7 +113,8 @@ def inquiry_result(reference: str):
     inquiry = submission.inquiry_by_reference(reference)
     if inquiry is None:
         abort(404)
-    response = make_response(
+    # The address is the only key to this page: keep it out of caches, referrers and indexes.
+    return keep_private(make_response(
         render_template(
             "public/inquiry_result.html",
             inquiry=inquiry,
@@ -120,8 +123,7 @@ def inquiry_result(reference: str):
             progress=introductions.progress(inquiry),
             agency=agency_contact(inquiry),
         )
-    )
-    return keep_private(response)  # its address is the only key to this page
+    ))  # fmt: skip
 
 
 @bp.get("/privacy")

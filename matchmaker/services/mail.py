@@ -11,7 +11,16 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from matchmaker.links import absolute_url
-from matchmaker.models import Inquiry, Introduction, LeadMessage, Match, OutboxMessage, User
+from matchmaker.models import (
+    Inquiry,
+    Introduction,
+    LeadMessage,
+    Match,
+    OutboxMessage,
+    ProfileProposal,
+    User,
+)
+from matchmaker.services.directory import Change
 from matchmaker.services.leads.detail import top_matches
 from matchmaker.services.outbox import enqueue
 from matchmaker.services.ranking import has_no_clear_match
@@ -176,6 +185,30 @@ def send_reply_notification(message: LeadMessage) -> OutboxMessage:
     assert inquiry is not None
     return _send("lead_reply", _staff_address(inquiry.assignee), _staff_lang(), inquiry=inquiry,
                  message=message, lead_url=lead_url(inquiry) + "#conversation")  # fmt: skip
+
+
+def send_profile_link(proposal: ProfileProposal, link: str) -> OutboxMessage:
+    """To a contact of an organization, in their language: the link to propose changes to its
+    profile, and until when it works."""
+    return _send("profile_link", proposal.email, proposal.lang, proposal=proposal,
+                 org=proposal.organization, link=link)  # fmt: skip
+
+
+def send_profile_proposal(
+    proposal: ProfileProposal, changes: Sequence[Change], review_url: str
+) -> OutboxMessage:
+    """To the staff inbox: a contact proposed changes to a profile (which fields), to review."""
+    return _send("profile_proposal", current_app.config["STAFF_INBOX"], _staff_lang(),
+                 proposal=proposal, org=proposal.organization, changes=changes,
+                 review_url=review_url)  # fmt: skip
+
+
+def send_profile_decision(proposal: ProfileProposal) -> OutboxMessage:
+    """To the contact who proposed changes: staff applied them, or not (with their note)."""
+    return _send("profile_decision", proposal.email, proposal.lang, proposal=proposal,
+                 org=proposal.organization,
+                 org_url=absolute_url("public.organization_detail",
+                                           slug=proposal.organization.slug))  # fmt: skip
 
 
 def agency_contact(inquiry: Inquiry) -> tuple[str, str]:

@@ -82,6 +82,7 @@ from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     insight_views,
     lead_bulk_views,
     next_step_views,
+    organization_views,
     outbox_views,
     privacy_views,
     routing_views,

@@ -1,4 +1,5 @@
-"""The organizations' contacts, kept by any staff member, and each organization's history."""
+"""The organizations' contacts, kept by any staff member: the list with its "no contact yet"
+filter, and one organization's contacts."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,7 +8,7 @@ from flask_login import current_user
 from matchmaker.extensions import db
 from matchmaker.models import Contact, Organization
 from matchmaker.pagination import requested_page
-from matchmaker.services import contacts
+from matchmaker.services import contacts, directory
 from matchmaker.staff import bp
 from matchmaker.staff.introduction_forms import ContactDirectoryForm, ContactForm
 
@@ -20,8 +21,9 @@ def contact_directory():
     form = ContactDirectoryForm(request.args)
     valid = form.validate()
     page = db.paginate(
-        contacts.organizations_query(
-            text=(form.q.data or "") if valid else "", missing_contact=bool(form.missing.data)
+        directory.search_query(
+            text=(form.q.data or "").strip() if valid else "",
+            missing_contact=bool(form.missing.data),
         ),
         page=requested_page(),
         per_page=50,
@@ -49,7 +51,6 @@ def _contacts_page(org: Organization, code: int = 200, form: ContactForm | None 
         org=org,
         add_form=form if editing is None and form is not None else ContactForm(formdata=None),
         edit_forms=edit_forms,
-        history=contacts.history(org),
         waiting=[i for i in _waiting(org)],
     ), code
 
@@ -72,7 +73,7 @@ def contact_add(organization_id: int):
         db.session.commit()
     except contacts.ContactError as error:
         db.session.rollback()
-        form.email.errors = [str(error)]
+        form[error.field].errors = [str(error)]
         return _contacts_page(db.get_or_404(Organization, organization_id), UNPROCESSABLE, form)
     flash(_("Contact added to %(name)s.", name=org.name), "success")
     if waiting := _waiting(org):
@@ -94,7 +95,7 @@ def contact_edit(organization_id: int, contact_id: int):
         db.session.commit()
     except contacts.ContactError as error:
         db.session.rollback()
-        form.email.errors = [str(error)]
+        form[error.field].errors = [str(error)]
         contact = _contact(organization_id, contact_id)
         return _contacts_page(contact.organization, UNPROCESSABLE, form, editing=contact_id)
     flash(_("Contact saved.") if changed else _("Nothing changed."),

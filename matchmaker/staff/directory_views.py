@@ -47,7 +47,7 @@ def organization_create():
     form = OrganizationForm()
     if form.validate_on_submit():
         try:
-            org = directory.create_organization(form.record())
+            org = directory.create_organization(form.record(), current_user)
         except directory.InvalidOrganization as error:
             form.show_problems(error.problems)
         else:
@@ -70,7 +70,7 @@ def organization_edit(slug: str):
                   "warning")  # fmt: skip
             return redirect(url_for(".organization_edit", slug=org.slug))
         try:
-            changes = directory.update_organization(org, form.record())
+            changes = directory.update_organization(org, form.record(), current_user)
         except directory.InvalidOrganization as error:
             form.show_problems(error.problems)
         else:
@@ -95,7 +95,7 @@ def organization_reactivate(slug: str):
 
 
 def _set_active(org: Organization, active: bool):
-    if directory.set_active(org, active):
+    if directory.set_active(org, active, current_user):
         db.session.commit()
         _log("%s organization %s", "reactivated" if active else "deactivated", org.slug)
     if active:
@@ -164,7 +164,7 @@ def organization_import_preview(token: str):
     form = DirectoryApplyForm()
     if form.validate_on_submit():
         try:
-            plan = directory.apply_upload(upload, form.fingerprint.data)
+            plan = directory.apply_upload(upload, form.fingerprint.data, current_user)
         except directory.PreviewOutdated:
             message = _(
                 "The directory changed since this preview, so nothing was imported. Here is "

@@ -38,6 +38,7 @@ class OrganizationFilterForm(BaseForm):
     sector = SelectField(_l("Sector"), validators=[Optional()])
     province = SelectField(_l("Province"), validators=[Optional()])
     kind = SelectField(_l("Kind"), validators=[Optional()])
+    contact = SelectField(_l("Contacts"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs) -> None:
@@ -49,6 +50,7 @@ class OrganizationFilterForm(BaseForm):
         self.sector.choices = [("", _l("All sectors")), *sector_choices()]
         self.province.choices = [("", _l("All provinces")), *province_choices()]
         self.kind.choices = [("", _l("All kinds")), *kind_choices()]
+        self.contact.choices = [("", _l("With or without")), ("none", _l("No contact yet"))]
 
     def query_args(self) -> dict[str, Any]:
         """Arguments of services.directory.search_query (none when a value is not valid)."""
@@ -59,6 +61,7 @@ class OrganizationFilterForm(BaseForm):
             "province": data.get("province") or "",
             "kind": data.get("kind") or "",
             "active": {"active": True, "inactive": False}.get(data.get("status") or ""),
+            "missing_contact": data.get("contact") == "none",
             "sort": data.get("sort") or "name",
         }
 

@@ -13,7 +13,7 @@ from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, IntroductionState, Verdict
 from matchmaker.pagination import requested_page
-from matchmaker.services import accounts, contacts, inbound, setup
+from matchmaker.services import accounts, contacts, inbound, proposals, setup
 from matchmaker.services.leads import (
     changes,
     conversation,
@@ -52,6 +52,7 @@ def index():
             listing.LeadFilters(assignee=listing.UNASSIGNED))[listing.OPEN],
         my_leads=listing.my_open_leads(current_user),
         waiting=introductions.waiting_for_contact(),
+        proposals=proposals.pending(),
         role=ROLE_LABELS[current_user.role],
         status_labels=STATUS_LABELS,
         setup_steps=setup.steps_to_do(),

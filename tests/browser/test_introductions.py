@@ -1,7 +1,8 @@
 """The whole introduction loop in a real headless Chromium, through a real SMTP server, with
 the links read out of the delivered mails: staff introduce, the organization accepts with
 meeting slots (or declines), the investor picks a slot, both receive the .ics invitation, the
-investor's page shows it; used and forged links change nothing. Screenshots go to
+investor's page shows it; the whole loop again in French on a 375 px phone; decline and
+expiry; used and forged links change nothing. Screenshots go to
 test-artifacts/, and with MATCHMAKER_DOCS_SCREENSHOTS=1 to docs/img/ for the README."""
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from tests.helpers import (
     DESKTOP,
     INQUIRY_ANSWERS,
     PASSWORD,
+    PHONE,
     assert_accessible,
+    no_horizontal_scroll,
     screenshot,
     sign_in,
 )
@@ -33,12 +36,13 @@ from tests.helpers import (
 pytestmark = pytest.mark.browser
 
 DOCS_IMG = ARTIFACTS.parent / "docs" / "img"
+FRENCH_SIGN_IN = ("Adresse e-mail", "Mot de passe", "Se connecter")
 
 
-@pytest.fixture
-def loop(live_server, smtp_server):
-    """A fresh lead (consent to share) assigned to Ann, whose best match has a contact; the
-    app mails through smtp_server, and links in mail point at the live server."""
+def start_loop(live_server, smtp_server, lang: str) -> dict:
+    """A fresh lead in lang (consent to share) assigned to Ann, whose best match has a contact
+    speaking lang; the app mails through smtp_server, and links in mail point at the live
+    server."""
     app, base = live_server
     app.config.update(smtp_server.config, OUTBOX_SEND_AFTER_COMMIT=False, BASE_URL=base)
     suffix = uuid.uuid4().hex[:6]
@@ -47,20 +51,30 @@ def loop(live_server, smtp_server):
         if ann is None:
             ann = accounts.create_user("ann@agency.be", "Ann Peeters", PASSWORD)
         investor = f"aiko-{suffix}@example.jp"
-        inquiry = submission.submit_inquiry(INQUIRY_ANSWERS | {"email": investor}, lang="en",
+        inquiry = submission.submit_inquiry(INQUIRY_ANSWERS | {"email": investor}, lang=lang,
                                             submission_key=uuid.uuid4().hex)  # fmt: skip
         inquiry.assignee = ann
         first = min(inquiry.matches, key=lambda match: match.rank).organization
         first.contact_email = ""
         first.contacts.clear()  # an earlier test's contact
         contact = f"claire-{suffix}@first.example"
-        contacts.add_contact(first, ann, "Claire Dubois", "Business development", contact, "en")
+        contacts.add_contact(first, ann, "Claire Dubois", "Business development", contact, lang)
         db.session.commit()
         outbox.deliver_due()
         lead = {"id": inquiry.id, "reference": inquiry.reference, "first": first.name,
                 "investor": investor, "contact": contact}  # fmt: skip
     smtp_server.received.clear()
     return lead
+
+
+@pytest.fixture
+def loop(live_server, smtp_server):
+    return start_loop(live_server, smtp_server, "en")
+
+
+@pytest.fixture
+def french_loop(live_server, smtp_server):
+    return start_loop(live_server, smtp_server, "fr")
 
 
 def deliver(app) -> None:
@@ -74,15 +88,21 @@ def link_in(received, kind: str) -> str:
     return found.group(0)
 
 
-def introduce(page, app, base, lead) -> None:
-    sign_in(page, app, base, "ann@agency.be")
+def introduce(page, app, base, lead, lang: str = "en") -> None:
+    """Ann introduces the investor to the lead's first organization, in the back office."""
+    sign_in(page, app, base, "ann@agency.be", lang)
+    if lang == "fr":
+        button = "Envoyer les mises en relation"
+        done = (f"Mise en relation envoyée à {lead['first']} : ils peuvent l'accepter ou la "
+                "décliner.")
+    else:
+        button = "Send the introductions"
+        done = f"Introduction sent to {lead['first']}: they can accept or decline it."
     page.goto(f"{base}/staff/leads/{lead['id']}")
     introduce = page.locator("#introduce")
     introduce.get_by_label(lead["first"]).check()
-    introduce.get_by_role("button", name="Send the introductions").click()
-    assert page.get_by_text(
-        f"Introduction sent to {lead['first']}: they can accept or decline it."
-    ).is_visible()
+    introduce.get_by_role("button", name=button).click()
+    assert page.get_by_text(done).is_visible()
 
 
 def keep_for_docs(name: str) -> None:
@@ -167,6 +187,56 @@ def test_accepted_with_slots_the_investor_picks_one_and_both_get_the_invitation(
     trail = staff.inner_text("#trail")
     assert f"{loop['first']} accepted the introduction and proposed 2 meeting times." in trail
     assert f"The investor chose a meeting time with {loop['first']}." in trail
+
+
+def test_the_whole_loop_in_french_on_a_phone(live_server, french_loop, smtp_server, open_page):
+    app, base = live_server
+    loop = french_loop
+    introduce(open_page(PHONE, "fr"), app, base, loop, lang="fr")
+    deliver(app)
+    [request] = smtp_server.messages_to(loop["contact"])
+    assert request.message["Subject"].startswith("Demande de mise en relation")
+    answer = link_in(request, "answer")
+
+    organization = open_page(PHONE, "fr")
+    organization.goto(answer)
+    shared = "Ce que l'investisseur a accepté de partager"
+    assert organization.get_by_role("heading", name=shared).is_visible()
+    assert organization.get_by_text("heure de Bruxelles").is_visible()
+    assert no_horizontal_scroll(organization)
+    assert_accessible(organization, "la page de réponse de l'organisation")
+    screenshot(organization, "introduction-answer-fr-375")
+    day = (utcnow() + timedelta(days=7)).astimezone(ZoneInfo("Europe/Brussels")).date()
+    organization.get_by_label("Un message pour eux (facultatif)").fill("Volontiers, parlons-en.")
+    organization.get_by_label("Premier créneau proposé (facultatif)").fill(f"{day}T10:00")
+    organization.get_by_role("button", name="Accepter la mise en relation").click()
+    assert organization.get_by_role("heading", name="Merci").is_visible()
+
+    deliver(app)
+    [mutual] = smtp_server.messages_to(loop["investor"])
+    assert "Volontiers, parlons-en." in mutual.body() and "(heure de Bruxelles)" in mutual.body()
+    investor = open_page(PHONE, "fr")
+    meeting = link_in(mutual, "meeting")
+    investor.goto(meeting)
+    assert no_horizontal_scroll(investor)
+    assert_accessible(investor, "la page de l'investisseur pour choisir un créneau")
+    investor.get_by_label(re.compile("10:00")).check()
+    investor.get_by_role("button", name="Confirmer ce créneau").click()
+    assert investor.get_by_text("Le créneau est fixé.").is_visible()
+    investor.goto(meeting)  # replayed: a clear page, nothing changed
+    assert investor.get_by_text("Il a déjà été utilisé").is_visible()
+
+    deliver(app)
+    for address in (loop["investor"], loop["contact"]):
+        [ics] = [part for part in smtp_server.messages_to(address)[-1].message.iter_attachments()
+                 if part.get_content_type() == "text/calendar"]  # fmt: skip
+        assert "METHOD:REQUEST" in ics.get_content()
+    investor.goto(f"{base}/inquiry/{loop['reference']}")
+    stands = investor.locator(".result-next").inner_text()
+    assert f"{loop['first']} a accepté de vous rencontrer et a reçu vos coordonnées" in stands
+    assert "Rencontre le" in stands and "(heure de Bruxelles)" in stands
+    assert no_horizontal_scroll(investor)
+    screenshot(investor, "introduction-investor-page-fr-375")
 
 
 def test_declined_then_expired_links_change_nothing(

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from matchmaker.extensions import db
 from matchmaker.models import Organization
+from matchmaker.services.contacts import contacts_cell, records_of
 from matchmaker.services.directory.rules import COLUMNS, FIELDS, LEGACY_COLUMN, LEGACY_COLUMNS
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -130,4 +131,6 @@ def _undefuse(cell: Any) -> Any:
 
 def organization_record(org: Organization) -> dict[str, str]:
     """An organization as the text cells of its CSV row (what the edit form starts from)."""
-    return {name: _cell(getattr(org, name)) for name in FIELDS}
+    return {name: _cell(getattr(org, name)) for name in FIELDS if name != "contacts"} | {
+        "contacts": contacts_cell(records_of(org))
+    }

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from matchmaker.extensions import db
-from matchmaker.models import DirectoryUpload, Organization, User, utcnow
+from matchmaker.models import DirectoryUpload, Organization, OrganizationEventKind, User, utcnow
+from matchmaker.services import contacts, history
 from matchmaker.services.directory.csvfile import parse_csv
 from matchmaker.services.directory.edits import Change, changes_of
 from matchmaker.services.directory.rules import Problem, validate_record
@@ -102,23 +103,43 @@ def _stored_fields(fields: dict[str, Any]) -> list[str]:
     return [name for name in fields if name != "contact_email" or fields[name]]
 
 
-def apply_import(plan: ImportPlan) -> None:
-    """Write a valid plan in the current transaction and bump the directory version."""
+def apply_import(plan: ImportPlan, user: User | None = None, file: str = "") -> None:
+    """Write a valid plan in the current transaction, on the organizations' history (by user,
+    from file), and bump the directory version."""
     if not plan.ok:
         raise ValueError("an import plan with errors cannot be applied")
-    _write(plan)
+    _write(plan, user, file)
     if plan.writes:
         bump_directory_version()
 
 
-def _write(plan: ImportPlan) -> None:
+def _write(plan: ImportPlan, user: User | None, file: str) -> None:
     by_slug = {org.slug: org for org in db.session.scalars(sa.select(Organization))}
-    for fields in plan.added:
-        db.session.add(Organization(**fields))
+    added = [(Organization(**_profile(fields)), fields) for fields in plan.added]
+    db.session.add_all(org for org, _ in added)
+    db.session.flush()
+    for org, fields in added:
+        history.record(org, user, OrganizationEventKind.ADDED, via="import", file=file)
+        _write_contacts(org, fields, user, file)
     for fields in plan.changed:
         org = by_slug[fields["slug"]]
-        for name in _stored_fields(fields):
+        for name in _stored_fields(_profile(fields)):
             setattr(org, name, fields[name])
+        if changes := [c for c in plan.changes[org.slug] if c.field != "contacts"]:
+            history.record(org, user, OrganizationEventKind.CHANGED, via="import", file=file,
+                           changes=history.changes_detail(changes))  # fmt: skip
+        _write_contacts(org, fields, user, file)
+
+
+def _profile(fields: dict[str, Any]) -> dict[str, Any]:
+    """The organization's own columns of a row (its contacts are rows of their own)."""
+    return {name: value for name, value in fields.items() if name != "contacts"}
+
+
+def _write_contacts(org: Organization, fields: dict[str, Any], user: User | None,
+                    file: str) -> None:  # fmt: skip
+    if "contacts" in fields:
+        contacts.sync_contacts(org, user, fields["contacts"], "import", file=file)
 
 
 def store_upload(user: User, filename: str, data: bytes) -> DirectoryUpload:
@@ -152,7 +173,7 @@ def plan_upload(upload: DirectoryUpload) -> ImportPlan:
     return plan_import(parse_csv(upload.content))
 
 
-def apply_upload(upload: DirectoryUpload, fingerprint: str) -> ImportPlan:
+def apply_upload(upload: DirectoryUpload, fingerprint: str, user: User | None = None) -> ImportPlan:
     """Import an uploaded file, all or nothing, if it still does exactly what the preview with
     this fingerprint showed; else roll back and raise PreviewOutdated. No commit.
 
@@ -164,6 +185,6 @@ def apply_upload(upload: DirectoryUpload, fingerprint: str) -> ImportPlan:
     if not (plan.ok and plan.writes and plan.fingerprint() == fingerprint):
         db.session.rollback()
         raise PreviewOutdated(upload.token)
-    _write(plan)
+    _write(plan, user, upload.filename)
     db.session.delete(upload)
     return plan

@@ -10,13 +10,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from matchmaker.services.contacts import parse_contacts
 from matchmaker.taxonomy import KINDS, LANGS, OFFERS, PROVINCES, SECTORS, SIZES
 
 COLUMNS = (
     "slug", "name", "kind", "sectors", "city", "province", "website", "founded", "size",
     "description", "description_fr", "offers", "keywords", "keywords_fr", "source",
 )  # fmt: skip
-OPTIONAL_COLUMNS = ("contact_email",)
+# contacts: name|role|email|language; ... (services.contacts); without the column, an import
+# leaves the contacts as they are.
+OPTIONAL_COLUMNS = ("contact_email", "contacts")
 # The format before the French columns: one description and keywords, in the language `lang`.
 # Still imported: the text goes to the columns of its language, the others are left as they are.
 LEGACY_COLUMN = "lang"
@@ -83,6 +86,8 @@ def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Proble
     problems += _check_address("website", raw["website"]) + _check_address("source", raw["source"])
     if raw["contact_email"] and not EMAIL_PATTERN.match(raw["contact_email"]):
         problems.append(Problem("contact_email", _("Not an email address.")))
+    contacts, contact_problems = parse_contacts(raw["contacts"])
+    problems += [Problem("contacts", problem) for problem in contact_problems]
     fields = {
         **raw,
         "sectors": _tags(sectors),
@@ -90,6 +95,7 @@ def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Proble
         "keywords": _tags(split_cell(raw["keywords"])),
         "keywords_fr": _tags(split_cell(raw["keywords_fr"])),
         "founded": _parse_year(raw["founded"], problems),
+        "contacts": contacts,
     }
     return {name: fields[name] for name in FIELDS if name in record}, problems
 

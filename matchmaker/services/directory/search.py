@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.models import Organization, escape_like, has_tag
+from matchmaker.services.contacts import no_contact_condition
 
 
 def is_empty() -> bool:
@@ -33,10 +34,12 @@ def search_query(
     *,
     kind: str = "",
     active: bool | None = True,
+    missing_contact: bool = False,
     sort: str = "name",
 ) -> sa.Select:
     """Organizations matching a free-text search and filters: active ones by default (what
-    the public sees), inactive ones or all (active=None) for admins; by name by default."""
+    the public sees), inactive ones or all (active=None) for admins, those without any
+    contact yet; by name by default."""
     query = sa.select(Organization)
     if active is not None:
         query = query.where(Organization.active.is_(active))
@@ -64,6 +67,8 @@ def search_query(
         query = query.where(Organization.province == province)
     if kind:
         query = query.where(Organization.kind == kind)
+    if missing_contact:
+        query = query.where(no_contact_condition())
     return query.order_by(*SORTS.get(sort, SORTS["name"]))
 
 

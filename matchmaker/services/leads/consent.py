@@ -13,7 +13,7 @@ from matchmaker.extensions import db
 from matchmaker.links import absolute_url
 from matchmaker.models import Activity, ActivityKind, Inquiry, utcnow
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
-from matchmaker.services.signed_links import LinkRefused, sign, unsign
+from matchmaker.services.signed_links import LinkRefused, make_token, read_token
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ PURPOSE = "share-consent"
 
 def consent_url(inquiry: Inquiry) -> str:
     """The investor's link to allow sharing, for a consent request mail."""
-    return absolute_url("consent.consent_page", token=sign(PURPOSE, [inquiry.id, inquiry.code]))
+    return absolute_url("consent.consent_page", token=make_token(PURPOSE, inquiry.id, inquiry.code))
 
 
 def link_days() -> int:
@@ -40,11 +40,8 @@ def from_link(token: str) -> Inquiry:
 
 
 def _open(token: str) -> Inquiry:
-    try:
-        inquiry_id, code = unsign(PURPOSE, token, link_days() * 86400)
-    except (ValueError, TypeError):
-        raise LinkRefused("tampered") from None
-    inquiry = db.session.get(Inquiry, inquiry_id) if isinstance(inquiry_id, int) else None
+    inquiry_id, code = read_token(token, PURPOSE, link_days() * 86400)
+    inquiry = db.session.get(Inquiry, inquiry_id)
     if inquiry is None or inquiry.code != code:
         raise LinkRefused("tampered")
     if inquiry.share_consent:

@@ -43,7 +43,7 @@ from matchmaker.services.leads.changes import (
     match_detail,
     record,
 )
-from matchmaker.services.signed_links import LinkRefused, sign, unsign
+from matchmaker.services.signed_links import LinkRefused, make_token, read_token
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def waiting_for_contact() -> list[Introduction]:
 
 
 def link_token(introduction: Introduction, purpose: str) -> str:
-    return sign(purpose, [introduction.id, introduction.nonce])
+    return make_token(purpose, introduction.id, introduction.nonce)
 
 
 def answer_url(introduction: Introduction) -> str:
@@ -209,12 +209,8 @@ def from_link(token: str, purpose: str, now: datetime | None = None) -> Introduc
 
 
 def _open(token: str, purpose: str, now: datetime) -> Introduction:
-    try:
-        introduction_id, nonce = unsign(purpose, token, _max_age(purpose))
-    except (ValueError, TypeError):
-        raise LinkRefused("tampered") from None
-    introduction = db.session.get(Introduction, introduction_id) if isinstance(
-        introduction_id, int) else None  # fmt: skip
+    introduction_id, nonce = read_token(token, purpose, _max_age(purpose))
+    introduction = db.session.get(Introduction, introduction_id)
     if introduction is None or introduction.nonce != nonce:
         raise LinkRefused("tampered")
     if purpose == ANSWER:
