@@ -1,4 +1,5 @@
-"""Database wiring: Flask-SQLAlchemy, migrations, and SQLite's WAL mode and busy timeout."""
+"""Database wiring: Flask-SQLAlchemy, migrations, SQLite's WAL mode and busy timeout, and the
+integers a URL may carry as a key."""
 
 import sqlite3
 from pathlib import Path
@@ -7,6 +8,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from matchmaker import models  # noqa: F401  (registers the tables on the metadata)
 from matchmaker.extensions import db, migrate
@@ -22,6 +25,28 @@ def init_app(app: Flask) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    largest = largest_key(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.url_map.converters["int"] = type("KeyConverter", (KeyConverter,), {"largest": largest})
+
+
+def largest_key(database_uri: str) -> int:
+    """The largest integer key the database holds: SQLite's INTEGER has 64 bits, and
+    PostgreSQL's integer (the type of every key here) 32."""
+    return 2**63 - 1 if database_uri.startswith("sqlite") else 2**31 - 1
+
+
+class KeyConverter(IntegerConverter):
+    """`<int:...>` in every route: a number past the database's integer range is a 404 instead of
+    a query that cannot hold it (a 500). NotFound rather than werkzeug's ValidationError, which
+    would answer 405 where the same path has a route for another method."""
+
+    largest = 2**31 - 1
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > self.largest:
+            raise NotFound()
+        return number
 
 
 @event.listens_for(Engine, "connect")

@@ -25,7 +25,6 @@ from matchmaker.services import directory
 from matchmaker.services.leads import changes, detail, listing
 from matchmaker.taxonomy import PROVINCES, SECTORS
 
-MAX_ID = 2**31 - 1  # the largest key a 32-bit integer column holds
 LEAD_FILTERS = ("q", "status", "sector", "country", "assignee", "received_from", "received_to")
 ORGANIZATION_FILTERS = ("q", "sector", "province")
 STATUS_FILTERS = (*Status, listing.OPEN)
@@ -116,7 +115,7 @@ def organization_detail(slug: str):
 
 
 def _lead(lead_id: int) -> Inquiry:
-    inquiry = db.session.get(Inquiry, lead_id) if lead_id <= MAX_ID else None
+    inquiry = db.session.get(Inquiry, lead_id)
     if inquiry is None:
         not_found("lead")
     return inquiry
