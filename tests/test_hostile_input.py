@@ -4,7 +4,12 @@ surrogates, bodies over the cap (chunked ones too)."""
 
 from __future__ import annotations
 
+import http.client
+import io
+import json
 import re
+from collections.abc import Iterator
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +18,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Inquiry, User
 from matchmaker.services import api_tokens
 from tests import factories
-from tests.helpers import BOTH_DATABASES, login
+from tests.helpers import BOTH_DATABASES, answers, login, submission_key
+from tests.live import gunicorn, hidden_value, prepare_database
 
 # Past SQLite's 64-bit INTEGER (an OverflowError in the driver) and PostgreSQL's int4.
 HUGE_IDS = ("99999999999999999999", str(2**63), str(2**31))
@@ -80,3 +86,81 @@ def test_ids_past_the_range_in_forms_are_refused_and_change_nothing(seeded, admi
         lead = db.session.get(Inquiry, lead_id)
         assert (lead.version, lead.status, lead.assignee_id) == (1, "new", None)
         assert len(lead.matches) == 1
+
+
+# Bodies over the cap, with or without Content-Length (defect 7) ------------------------------
+
+PADDING = 900 * 1024  # far over the 64 KiB cap, far under MAX_CONTENT_LENGTH (6 MB)
+
+
+def chunks(body: bytes, size: int = 16 * 1024) -> Iterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+def streamed(client, method: str, url: str, body: bytes, **headers):
+    """A chunked request as a server hands it on: no Content-Length, the stream terminated."""
+    headers["Transfer-Encoding"] = "chunked"
+    return client.open(url, method=method, input_stream=io.BytesIO(body), headers=headers,
+                       environ_overrides={"wsgi.input_terminated": True})  # fmt: skip
+
+
+def inquiries(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Inquiry))
+
+
+def test_a_streamed_inquiry_over_the_cap_is_refused_and_nothing_is_saved(seeded, client):
+    body = urlencode(answers(submission_key=submission_key(client), padding="x" * PADDING),
+                     doseq=True)
+    response = streamed(client, "POST", "/inquiry", body.encode(),
+                        **{"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert response.status_code == 413
+    assert "What you sent is too large." in response.get_data(as_text=True)
+    assert inquiries(seeded) == 0
+    small = urlencode(answers(submission_key=submission_key(client)), doseq=True)
+    accepted = streamed(client, "POST", "/inquiry", small.encode(),
+                        **{"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert accepted.status_code == 303 and inquiries(seeded) == 1
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_api_body_over_the_cap_is_a_json_413(app, client, admin_and_token, stream):
+    _client, token = admin_and_token
+    with app.app_context():
+        lead = factories.add_inquiry()
+        db.session.commit()
+        lead_id = lead.id
+    body = json.dumps({"status": "qualified", "version": 1, "x": "y" * PADDING}).encode()
+    headers = token | {"Content-Type": "application/json"}
+    if stream:
+        response = streamed(client, "PATCH", f"/api/v1/leads/{lead_id}", body, **headers)
+    else:
+        response = client.patch(f"/api/v1/leads/{lead_id}", data=body, headers=headers)
+    assert response.status_code == 413 and response.json["status"] == 413
+    with app.app_context():
+        assert db.session.get(Inquiry, lead_id).status == "new"
+
+
+@pytest.mark.load
+def test_a_chunked_900_kb_inquiry_to_gunicorn_gets_413_and_saves_nothing(tmp_path):
+    """The issue's reproduction: a chunked post (no Content-Length) to a real gunicorn."""
+    database_url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
+    prepare_database(database_url)
+    with gunicorn(database_url, workers=1) as base:
+        connection = http.client.HTTPConnection(*urlsplit(base).netloc.split(":"), timeout=30)
+        connection.request("GET", "/inquiry")
+        form = connection.getresponse()
+        page, cookie = form.read().decode(), form.getheader("Set-Cookie").split(";")[0]
+        fields = answers(csrf_token=hidden_value(page, "csrf_token"), padding="x" * PADDING,
+                         submission_key=hidden_value(page, "submission_key"))  # fmt: skip
+        headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        body = chunks(urlencode(fields, doseq=True).encode())
+        connection.request("POST", "/inquiry", body=body, headers=headers, encode_chunked=True)
+        status = connection.getresponse().status
+        connection.close()
+    assert status == 413
+    engine = sa.create_engine(database_url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM inquiry")).scalar() == 0
+    engine.dispose()
