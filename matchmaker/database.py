@@ -1,6 +1,7 @@
-"""Database wiring: Flask-SQLAlchemy, migrations, SQLite's WAL mode and busy timeout, and the
-integers a URL may carry as a key."""
+"""Database wiring: Flask-SQLAlchemy, migrations, SQLite's WAL mode and busy timeout, the
+integers a URL may carry as a key, and the text the database can store."""
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from matchmaker import models  # noqa: F401  (registers the tables on the metada
 from matchmaker.extensions import db, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# PostgreSQL refuses NUL in text; a lone surrogate has no UTF-8 form (neither database takes it).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def init_app(app: Flask) -> None:
@@ -47,6 +50,18 @@ class KeyConverter(IntegerConverter):
         if number > self.largest:
             raise NotFound()
         return number
+
+
+def storable(value: Any) -> bool:
+    """Whether every text in value (a string, or JSON data: lists, objects and their keys) can
+    be stored: no NUL and no unpaired surrogate."""
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is None
+    if isinstance(value, dict):
+        return all(storable(key) and storable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(storable(item) for item in value)
+    return True
 
 
 @event.listens_for(Engine, "connect")

@@ -4,6 +4,7 @@ surrogates, bodies over the cap (chunked ones too)."""
 
 from __future__ import annotations
 
+import csv
 import http.client
 import io
 import json
@@ -15,11 +16,13 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Inquiry, User
-from matchmaker.services import api_tokens
+from matchmaker.models import Contact, Inquiry, Organization, OutboxMessage, User
+from matchmaker.services import api_tokens, directory
 from tests import factories
 from tests.helpers import BOTH_DATABASES, answers, login, submission_key
 from tests.live import gunicorn, hidden_value, prepare_database
+from tests.test_admin_directory import add_org, field_error, form_data, upload
+from tests.test_directory_import import row
 
 # Past SQLite's 64-bit INTEGER (an OverflowError in the driver) and PostgreSQL's int4.
 HUGE_IDS = ("99999999999999999999", str(2**63), str(2**31))
@@ -164,3 +167,106 @@ def test_a_chunked_900_kb_inquiry_to_gunicorn_gets_413_and_saves_nothing(tmp_pat
     with engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM inquiry")).scalar() == 0
     engine.dispose()
+
+
+# Contact addresses: one address, wherever contacts are written (defect 6) --------------------
+
+LIST_ADDRESS = "bd,evil@example.com"
+ONE_ADDRESS = "Give one email address, like name@example.be (no list, no name)."
+
+
+def directory_csv(*records: dict[str, str]) -> bytes:
+    """A directory file of rows (tests.test_directory_import.row), with a contact_email column."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=directory.FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({"contact_email": ""} | record for record in records)
+    return out.getvalue().encode()
+
+
+def organization_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Organization))
+
+
+@BOTH_DATABASES
+def test_an_organizations_contact_address_must_be_one_address(app, admin_client):
+    created = admin_client.post("/staff/admin/organizations/new",
+                                data=form_data(contact_email=LIST_ADDRESS))  # fmt: skip
+    assert field_error(created.text, "contact_email") == ONE_ADDRESS
+
+    preview = admin_client.get(upload(admin_client, directory_csv(row(contact_email=LIST_ADDRESS)))
+                               .location).text  # fmt: skip
+    errors = preview.split('id="errors-title"', 1)[1].split("</section>", 1)[0]
+    assert "Line </span>2</th>" in errors and ONE_ADDRESS in errors
+    assert 'name="fingerprint"' not in preview, "no import button"
+    assert organization_count(app) == 0
+
+    add_org(app)
+    with app.app_context():
+        org_id = db.session.scalar(sa.select(Organization.id))
+    added = admin_client.post(f"/staff/organizations/{org_id}/contacts",
+                              data={"name": "Bea Dupont", "email": LIST_ADDRESS, "lang": "fr"})
+    assert added.status_code == 422
+    assert "Give one email address." in field_error(added.text, "email")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 0
+
+
+def test_a_list_address_saved_before_the_check_is_not_introduced_to(seeded, staff_client):
+    """A directory address written before the check: the introduction waits for a contact
+    instead of failing (a 500) when the mail is queued."""
+    with seeded.app_context():
+        org = factories.organizations(1)[0]
+        org.contact_email = LIST_ADDRESS
+        lead = factories.add_inquiry(share_consent=True, scores=(0.8,), match_orgs=[org])
+        db.session.commit()
+        lead_id, match_id, name = lead.id, lead.matches[0].id, org.name
+    response = staff_client.post(f"/staff/leads/{lead_id}/introduce",
+                                 data={"version": 1, "matches": [match_id]},
+                                 follow_redirects=True)  # fmt: skip
+    assert response.status_code == 200
+    assert f"No contact yet at {name}: the introduction waits" in response.text
+    with seeded.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+# NUL and lone surrogates: refused with a reason, nothing written (defect 6) ------------------
+
+UNSTORABLE = "Contains a character that cannot be stored (NUL or an unpaired surrogate)"
+
+
+@BOTH_DATABASES
+def test_a_nul_in_a_csv_cell_is_listed_at_the_preview_and_nothing_is_written(app, admin_client):
+    data = directory_csv(row(name="Acme\x00Bio"), row("other-org"))
+    preview = admin_client.get(upload(admin_client, data).location).text
+    errors = preview.split('id="errors-title"', 1)[1].split("</section>", 1)[0]
+    assert "Nothing can be imported: 1 row is wrong" in errors
+    assert "Line </span>2</th>" in errors and UNSTORABLE in errors
+    assert 'name="fingerprint"' not in preview, "no import button"
+    assert organization_count(app) == 0
+
+
+def test_a_lone_surrogate_in_a_csv_file_is_refused_with_a_clear_message(app, admin_client):
+    data = directory_csv(row(name="Acme Bio")).replace(b"Acme Bio", b"Acme \xed\xa0\x80Bio")
+    response = upload(admin_client, data)
+    assert response.status_code == 422
+    assert "Line 2 is not valid UTF-8" in field_error(response.text, "file")
+    assert organization_count(app) == 0
+
+
+@BOTH_DATABASES
+@pytest.mark.parametrize("text", ["\ud800", "a\x00b", "\udfff tail"])
+def test_the_api_refuses_nul_and_lone_surrogates_with_a_reason(app, client, admin_and_token, text):
+    _client, token = admin_and_token
+    with app.app_context():
+        lead = factories.add_inquiry()
+        db.session.commit()
+        lead_id = lead.id
+    for body in ({"status": "lost", "lost_reason": text, "version": 1}, {text: 1}):
+        response = client.patch(f"/api/v1/leads/{lead_id}", data=json.dumps(body),
+                                headers=token | {"Content-Type": "application/json"})  # fmt: skip
+        assert response.status_code == 422, body
+        assert "NUL or an unpaired surrogate" in response.json["reason"]
+    with app.app_context():
+        assert db.session.get(Inquiry, lead_id).status == "new"

@@ -18,6 +18,7 @@ from matchmaker.api.schema import (
     organization_json,
     page_json,
 )
+from matchmaker.database import storable
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization, Status, TokenScope
 from matchmaker.pagination import MAX_PAGE
@@ -66,9 +67,7 @@ def lead_update(lead_id: int):
     """Change a lead's status, as the token's user would on the lead page."""
     require_scope(TokenScope.WRITE)
     inquiry = _lead(lead_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        fail(422, "The body must be a JSON object, sent as application/json.")
+    body = _json_object()
     if unknown := sorted(set(body) - {"status", "lost_reason", "version"}):
         fail(422, f"Unknown fields: {', '.join(unknown)}.")
     status = body.get("status")
@@ -119,6 +118,16 @@ def _lead(lead_id: int) -> Inquiry:
     if inquiry is None:
         not_found("lead")
     return inquiry
+
+
+def _json_object() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        fail(422, "The body must be a JSON object, sent as application/json.")
+    if not storable(body):
+        fail(422, "The body carries a NUL or an unpaired surrogate (\\u0000, \\ud800 to \\udfff), "
+                  "which cannot be stored.")  # fmt: skip
+    return body
 
 
 def _paging(args: MultiDict[str, str]) -> tuple[int, int]:
