@@ -149,3 +149,18 @@ def test_upgrade_from_the_previous_revision_keeps_the_rows(database_url):
             context = MigrationContext.configure(connection)
             assert context.get_current_revision() == scripts.get_current_head()
         db.engine.dispose()
+
+
+@BOTH_DATABASES
+def test_the_upgrade_fills_the_normalized_address_of_existing_inquiries(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    with app.app_context():
+        upgrade(revision="2fee9c5ccfe7")
+        with db.engine.begin() as connection:
+            _insert(connection, "inquiry", reference="r", code="WM-AAAAAA",
+                    email=" ÜBER.Team@Example.com")  # fmt: skip
+        upgrade()
+        with db.engine.connect() as connection:
+            keys = connection.execute(sa.text("SELECT email_normalized FROM inquiry")).all()
+        assert keys == [("über.team@example.com",)]
+        db.engine.dispose()
