@@ -1,5 +1,5 @@
-"""What tests share besides fixtures: markers, signing in, a plausible inquiry, the public
-form's answers, counting SQL statements, and the browser tests' checks."""
+"""What tests share besides fixtures: markers, emptying a database, signing in, a plausible
+inquiry, the public form's answers, counting SQL statements, and the browser tests' checks."""
 
 from __future__ import annotations
 
@@ -31,6 +31,16 @@ def skip_unless_available(available: bool, reason: str) -> None:
     if os.environ.get("MATCHMAKER_TEST_REQUIRE_SERVICES"):
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+def reset_database(url: str) -> None:
+    """Drop every table (and the migration stamp) so that the database is empty again."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        metadata = sa.MetaData()
+        metadata.reflect(connection)
+        metadata.drop_all(connection)
+    engine.dispose()
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD):

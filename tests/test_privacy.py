@@ -12,7 +12,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, NextStep, OutboxMessage, User, utcnow
 from matchmaker.services import privacy
 from tests import factories
-from tests.helpers import BOTH_DATABASES
+from tests.helpers import BOTH_DATABASES, submit
 
 ADDRESS = "aiko.tanaka@sakura-bio.example"
 
@@ -322,3 +322,13 @@ def test_leads_from_one_address_in_other_capitals_are_possible_duplicates(app, s
     html = staff_client.get(f"/staff/leads/{second_id}").get_data(as_text=True)
     section = html[html.index('id="duplicates"') : html.index('id="trail"')]
     assert first_code in section and "same email" in section
+
+
+def test_every_write_of_the_address_writes_its_normalized_form(seeded, client):
+    assert submit(client, email=" ÜBER.Team@Example.com").status_code == 303
+    with seeded.app_context():
+        inquiry = db.session.scalars(sa.select(Inquiry)).one()
+        assert inquiry.email_normalized == "über.team@example.com"
+        inquiry.email = "STRASSE@Example.com"
+        db.session.commit()
+        assert db.session.scalar(sa.select(Inquiry.email_normalized)) == "strasse@example.com"
