@@ -127,22 +127,31 @@ def test_a_streamed_inquiry_over_the_cap_is_refused_and_nothing_is_saved(seeded,
     assert accepted.status_code == 303 and inquiries(seeded) == 1
 
 
-@pytest.mark.parametrize("stream", [False, True])
-def test_an_api_body_over_the_cap_is_a_json_413(app, client, admin_and_token, stream):
-    _client, token = admin_and_token
+@pytest.fixture
+def api_lead(app, admin_and_token) -> tuple[str, dict[str, str]]:
+    """A new lead's API address, and the headers of a JSON request with a write token."""
     with app.app_context():
         lead = factories.add_inquiry()
         db.session.commit()
-        lead_id = lead.id
-    body = json.dumps({"status": "qualified", "version": 1, "x": "y" * PADDING}).encode()
-    headers = token | {"Content-Type": "application/json"}
-    if stream:
-        response = streamed(client, "PATCH", f"/api/v1/leads/{lead_id}", body, **headers)
-    else:
-        response = client.patch(f"/api/v1/leads/{lead_id}", data=body, headers=headers)
-    assert response.status_code == 413 and response.json["status"] == 413
+        url = f"/api/v1/leads/{lead.id}"
+    return url, admin_and_token[1] | {"Content-Type": "application/json"}
+
+
+def lead_status(app, url: str) -> str:
     with app.app_context():
-        assert db.session.get(Inquiry, lead_id).status == "new"
+        return db.session.get(Inquiry, int(url.rsplit("/", 1)[1])).status
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_api_body_over_the_cap_is_a_json_413(app, client, api_lead, stream):
+    url, headers = api_lead
+    body = json.dumps({"status": "qualified", "version": 1, "x": "y" * PADDING}).encode()
+    if stream:
+        response = streamed(client, "PATCH", url, body, **headers)
+    else:
+        response = client.patch(url, data=body, headers=headers)
+    assert response.status_code == 413 and response.json["status"] == 413
+    assert lead_status(app, url) == "new"
 
 
 @pytest.mark.load
@@ -257,16 +266,10 @@ def test_a_lone_surrogate_in_a_csv_file_is_refused_with_a_clear_message(app, adm
 
 @BOTH_DATABASES
 @pytest.mark.parametrize("text", ["\ud800", "a\x00b", "\udfff tail"])
-def test_the_api_refuses_nul_and_lone_surrogates_with_a_reason(app, client, admin_and_token, text):
-    _client, token = admin_and_token
-    with app.app_context():
-        lead = factories.add_inquiry()
-        db.session.commit()
-        lead_id = lead.id
+def test_the_api_refuses_nul_and_lone_surrogates_with_a_reason(app, client, api_lead, text):
+    url, headers = api_lead
     for body in ({"status": "lost", "lost_reason": text, "version": 1}, {text: 1}):
-        response = client.patch(f"/api/v1/leads/{lead_id}", data=json.dumps(body),
-                                headers=token | {"Content-Type": "application/json"})  # fmt: skip
+        response = client.patch(url, data=json.dumps(body), headers=headers)
         assert response.status_code == 422, body
         assert "NUL or an unpaired surrogate" in response.json["reason"]
-    with app.app_context():
-        assert db.session.get(Inquiry, lead_id).status == "new"
+    assert lead_status(app, url) == "new"
