@@ -43,7 +43,7 @@ class KeyConverter(IntegerConverter):
     a query that cannot hold it (a 500). NotFound rather than werkzeug's ValidationError, which
     would answer 405 where the same path has a route for another method."""
 
-    largest = 2**31 - 1
+    largest: int  # set per app by init_app, from largest_key
 
     def to_python(self, value: str) -> int:
         number = super().to_python(value)

@@ -29,7 +29,7 @@ from matchmaker.models import (
     User,
     utcnow,
 )
-from matchmaker.services.privacy.lookup import Person, find_person, mail_about
+from matchmaker.services.privacy.lookup import MAIL_TEXT, Person, find_person, mail_about
 from matchmaker.services.privacy.mentions import Detail, quotes, quoting, redacted, text_detail
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 # Staff's free text on leads: (model, column, the lead it is on).
 STAFF_TEXT = ((Activity, Activity.detail, Activity.inquiry_id),
               (NextStep, NextStep.note, NextStep.inquiry_id))  # fmt: skip
-MAIL_TEXT = (OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html)
 
 
 @dataclass

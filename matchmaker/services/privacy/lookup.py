@@ -29,7 +29,7 @@ from matchmaker.services.privacy.notice import notice_url
 
 log = logging.getLogger(__name__)
 
-MAIL_TEXT = (OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.body_text)
+MAIL_TEXT = (OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html)
 
 
 def inquiries_from(email: str) -> list[Inquiry]:
@@ -76,7 +76,7 @@ def mail_about(person: Person) -> list[OutboxMessage]:
     candidates = db.session.scalars(
         sa.select(OutboxMessage)
         .where(sa.or_(OutboxMessage.inquiry_id.in_(person.ids),
-                      quoting([*MAIL_TEXT, OutboxMessage.body_html], person.address)))
+                      quoting([OutboxMessage.recipient, *MAIL_TEXT], person.address)))
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
     )  # fmt: skip
     return [
