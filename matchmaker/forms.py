@@ -3,10 +3,13 @@
 import re
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, FormField, PasswordField
+from wtforms import DateField, Field, FieldList, FormField, PasswordField
 from wtforms.validators import ValidationError
+
+from matchmaker.database import largest_key
 
 # Invisible control characters pasted with text (tabs and line breaks are kept); PostgreSQL
 # refuses NUL in text.
@@ -37,3 +40,12 @@ def plausible_date(form: FlaskForm, field: DateField) -> None:
     """A date field's validator: a year a person means (2000-2999), not a typo."""
     if field.data and not 2000 <= field.data.year <= 2999:
         raise ValidationError(_l("Enter a date between the years 2000 and 2999."))
+
+
+def database_key(form: FlaskForm, field: Field) -> None:
+    """A validator for ids posted in hidden fields or choices: each must fit the database's
+    integer keys (a bigger one can only be forged, and would fail the query)."""
+    values = field.data if isinstance(field.data, list) else [field.data]
+    largest = largest_key(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if any(str(value).isdigit() and int(value) > largest for value in values):
+        raise ValidationError(_l("No such record."))

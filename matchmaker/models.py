@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from matchmaker.extensions import db
 
@@ -66,6 +66,12 @@ class TagSet(sa.TypeDecorator):
 def has_tag(column: Any, tag: str) -> sa.ColumnElement[bool]:
     """SQL condition: the TagSet column contains tag."""
     return sa.type_coerce(column, sa.String).like(f"%;{tag};%")
+
+
+def email_key(address: str) -> str:
+    """An address as it is compared: stripped and case-folded (Unicode, not ASCII only), so that
+    ÜBER.Team@Example.com and über.team@example.com are one person on any database."""
+    return address.strip().casefold()
 
 
 def escape_like(text: str) -> str:
@@ -376,6 +382,7 @@ class Inquiry(Timestamped, db.Model):
     # Who
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    email_normalized: Mapped[str] = mapped_column(sa.String(254), index=True)  # email_key(email)
     organization: Mapped[str] = mapped_column(sa.String(200), index=True)
     role: Mapped[str] = mapped_column(sa.String(200), default="")
     country: Mapped[str] = mapped_column(sa.String(2), index=True)
@@ -415,6 +422,12 @@ class Inquiry(Timestamped, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (sa.Index("ix_inquiry_status_created_at", "status", "created_at"),)
+
+    @validates("email")
+    def _keep_email_normalized(self, _key: str, address: str) -> str:
+        """Every write of the address writes its normalized form too (look-ups, duplicates)."""
+        self.email_normalized = email_key(address)
+        return address
 
 
 class Match(db.Model):

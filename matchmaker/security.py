@@ -5,7 +5,7 @@ import re
 from urllib.parse import urlsplit
 
 import click
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from matchmaker import audit
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config["TRUSTED_HOSTS"] and not (app.debug or app.testing) and serves_requests():
         warn_any_host(app)
+    app.before_request(cap_request_body)
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
 
@@ -56,6 +57,23 @@ def warn_any_host(app: Flask) -> None:
     app.logger.warning(message)
     with app.app_context():
         audit.event("config.warning", setting="TRUSTED_HOSTS", message=message)
+
+
+def cap_request_body() -> None:
+    """Outside the back office (whose directory import takes MAX_CONTENT_LENGTH), accept at most
+    INQUIRY_MAX_BYTES of body, else 413. Runs before anything reads the body.
+
+    An announced size (Content-Length) is checked by werkzeug. A streamed (chunked) body is read
+    here, one byte past the cap: werkzeug's stream would stop at the cap without an error, and
+    the form would be parsed from the truncated body. Later reads use the bytes kept."""
+    if "staff" in request.blueprints:
+        return
+    limit = current_app.config["INQUIRY_MAX_BYTES"]
+    request.max_content_length = limit
+    if request.content_length is None:
+        request.max_content_length = limit + 1
+        if len(request.get_data(cache=True)) > limit:
+            abort(413)
 
 
 def refuse_nul_bytes() -> None:

@@ -18,7 +18,14 @@ from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services import accounts
-from tests.helpers import PASSWORD, enrol, load_shipped_directory, login, skip_unless_available
+from tests.helpers import (
+    PASSWORD,
+    enrol,
+    load_shipped_directory,
+    login,
+    reset_database,
+    skip_unless_available,
+)
 from tests.smtp import SMTPServer
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "matchmaker" / "translations"
@@ -73,16 +80,6 @@ def postgres_database() -> Iterator[str]:
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-
-
-def reset_database(url: str) -> None:
-    """Drop every table (and the migration stamp) so a test starts from an empty database."""
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        metadata = sa.MetaData()
-        metadata.reflect(connection)
-        metadata.drop_all(connection)
-    engine.dispose()
 
 
 @pytest.fixture(params=["sqlite"])

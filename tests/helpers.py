@@ -1,6 +1,6 @@
-"""What tests share besides fixtures: markers, signing in, a plausible inquiry, the public
-form's answers, counting SQL statements, checking the engine's reasons against the profiles,
-and the browser tests' sign-in and checks."""
+"""What tests share besides fixtures: markers, emptying a database, signing in, a plausible
+inquiry, the public form's answers, counting SQL statements, checking the engine's reasons
+against the profiles, and the browser tests' sign-in and checks."""
 
 from __future__ import annotations
 
@@ -36,6 +36,16 @@ def skip_unless_available(available: bool, reason: str) -> None:
     if os.environ.get("MATCHMAKER_TEST_REQUIRE_SERVICES"):
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+def reset_database(url: str) -> None:
+    """Drop every table (and the migration stamp) so that the database is empty again."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        metadata = sa.MetaData()
+        metadata.reflect(connection)
+        metadata.drop_all(connection)
+    engine.dispose()
 
 
 def login(client: FlaskClient, email: str, password: str = PASSWORD):

@@ -300,7 +300,8 @@ def test_edit_errors_are_shown_and_nothing_is_written(app, admin_client):
     data = form_data(name="Renamed", contact_email="not-an-email", kind="spaceship")
     data["sectors"] = []
     html = admin_client.post("/staff/admin/organizations/acme-bio/edit", data=data).text
-    assert field_error(html, "contact_email") == "Not an email address."
+    assert field_error(html, "contact_email") == (
+        "Give one email address, like name@example.be (no list, no name).")
     assert field_error(html, "sectors") == "Required."
     assert "“spaceship” is not one of" in field_error(html, "kind")
     org = orgs(app)["acme-bio"]

@@ -1,6 +1,7 @@
 """Migrations: upgrade an empty database to head and back down; they match the models; a
-database at the previous revision keeps its rows through the upgrade to head."""
+database at any earlier revision keeps all its rows through the upgrade to head."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +14,7 @@ from flask_migrate import downgrade, upgrade
 from matchmaker import create_app
 from matchmaker.database import MIGRATIONS_DIR
 from matchmaker.extensions import db
-from tests.helpers import BOTH_DATABASES
+from tests.helpers import BOTH_DATABASES, reset_database
 
 TABLES = {"organization", "directory_state", "directory_upload", "staff_user", "inquiry", "match",
           "activity", "outbox_message", "api_token", "next_step", "sign_in_throttle", "contact",
@@ -84,69 +85,97 @@ def test_the_bilingual_revision_keeps_rows_and_moves_french_profiles(database_ur
 
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-# Rows as any revision since the first holds them; columns a revision lacks are left out.
-ROWS = {
-    "organization": [
-        {"id": id_, "slug": f"org-{id_}", "name": f"Org {id_}", "kind": "company",
-         "sectors": ";life-sciences;", "offers": ";contract-manufacturing;", "city": "Liège",
-         "province": "Liège", "website": "", "founded": 2012, "size": "11-50", "lang": "en",
-         "description": "Viral vectors.", "keywords": ";AAV;", "contact_email": "",
-         "active": True, "created_at": NOW, "updated_at": NOW}
-        for id_ in (1, 2, 3)
-    ],
-    "inquiry": [
-        {"id": id_, "reference": f"reference-{id_}", "code": f"WM-AAAAA{id_}",
-         "submission_key": None, "name": "Aiko Tanaka", "email": f"aiko{id_}@example.jp",
-         "organization": "Sakura Bio Partners", "role": "", "country": "JP", "website": "",
-         "phone": "", "investor_type": "investment-fund", "sectors": ";life-sciences;",
-         "offers": ";equity-investment;", "interests": "Viral vector manufacturing.",
-         "budget": "", "horizon": "", "lang": "en", "consent_at": NOW,
-         "consent_version": "2026-01", "share_consent": False, "status": "new",
-         "lost_reason": "", "assignee_id": None, "needs_ranking": False,
-         "last_staff_action_at": None, "version": 1, "created_at": NOW, "updated_at": NOW}
-        for id_ in (1, 2)
-    ],
-    "match": [
-        {"id": inquiry * 10 + organization, "inquiry_id": inquiry,
-         "organization_id": organization, "rank": organization, "score": 0.5,
-         "explanation": {}, "engine_version": "test", "directory_version": 1,
-         "source": "engine", "verdict": None, "pinned": False, "superseded_at": None,
-         "introduced_at": None, "created_at": NOW}
-        for inquiry in (1, 2) for organization in (1, 2, 3)
-    ],
-    "activity": [
-        {"id": id_, "inquiry_id": 1 + id_ % 2, "user_id": None, "kind": "submitted",
-         "detail": {}, "created_at": NOW}
-        for id_ in range(1, 5)
-    ],
-}  # fmt: skip
+# Rows per table when a database is filled (2 for the others), and values that the data
+# migrations read (the rest is filled by column type).
+ROWS = {"organization": 3, "inquiry": 2, "match": 6, "activity": 4}
+SAMPLES = {
+    ("organization", "lang"): ["en", "fr"],
+    ("inquiry", "status"): ["new", "lost"],
+    ("inquiry", "email"): [" ÜBER.Team@Example.com", "aiko@example.jp"],
+}
 
 
-def row_counts(connection) -> dict[str, int]:
+def fill_every_table(connection: sa.Connection) -> dict[str, int]:
+    """Insert rows into every table, as its live columns are at this revision: parents first,
+    every foreign key pointing at a parent row. Returns the row count of each table."""
+    metadata = sa.MetaData()
+    metadata.reflect(connection)
+    counts: dict[str, int] = {}
+    for table in metadata.sorted_tables:
+        if table.name != "alembic_version":
+            rows = [_row(table, number, counts) for number in range(1, ROWS.get(table.name, 2) + 1)]
+            connection.execute(table.insert(), rows)
+            counts[table.name] = len(rows)
+    return counts
+
+
+def _row(table: sa.Table, number: int, counts: dict[str, int]) -> dict:
+    """Row `number` of a table: distinct keys and texts, parents cycled through."""
+    row = {}
+    for column in table.columns:
+        parents = [key.column.table.name for key in column.foreign_keys]
+        samples = SAMPLES.get((table.name, column.name))
+        if parents:
+            row[column.name] = (number - 1) % counts[parents[0]] + 1
+        elif samples:
+            row[column.name] = samples[(number - 1) % len(samples)]
+        elif isinstance(column.type, sa.Integer):
+            row[column.name] = number
+        elif isinstance(column.type, sa.String):  # Text included
+            row[column.name] = f"{number}{column.name}"[: column.type.length]
+        else:
+            row[column.name] = _typed(column.type)
+    return row
+
+
+def _typed(column_type: sa.types.TypeEngine):
+    values = [(sa.Boolean, False), (sa.Float, 0.5), (sa.JSON, {}), (sa.DateTime, NOW),
+              (sa.Date, NOW.date()), (sa.LargeBinary, b"x")]  # fmt: skip
+    return next(value for kind, value in values if isinstance(column_type, kind))
+
+
+def row_counts(connection: sa.Connection, tables: Iterable[str]) -> dict[str, int]:
     return {
         name: connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar()
-        for name in ROWS
+        for name in tables
     }
 
 
+
 @BOTH_DATABASES
-def test_upgrade_from_the_previous_revision_keeps_the_rows(database_url):
+def test_an_upgrade_from_every_earlier_revision_keeps_every_row(database_url):
+    """Issue 13, defect 5: a database at each earlier revision, every table filled, upgraded
+    to head, loses no row (on SQLite a table rebuild once cascaded deletes to its children)."""
     scripts = ScriptDirectory(str(MIGRATIONS_DIR))
-    previous = scripts.get_revision(scripts.get_current_head()).down_revision
+    head = scripts.get_current_head()
+    earlier = [script.revision for script in scripts.walk_revisions() if script.revision != head]
+    assert len(earlier) >= 7
     app = create_app({"TESTING": True, "DATABASE_URL": database_url})
     with app.app_context():
-        upgrade(revision=previous)
+        for revision in earlier:
+            db.engine.dispose()
+            reset_database(database_url)
+            upgrade(revision=revision)
+            with db.engine.begin() as connection:
+                before = fill_every_table(connection)
+            assert {"inquiry", "match", "activity"} <= set(before), revision
+            upgrade()
+            with db.engine.connect() as connection:
+                assert row_counts(connection, before) == before, f"upgrading from {revision}"
+                assert MigrationContext.configure(connection).get_current_revision() == head
+        db.engine.dispose()
+
+
+@BOTH_DATABASES
+def test_the_upgrade_fills_the_normalized_address_of_existing_inquiries(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    with app.app_context():
+        upgrade(revision="2fee9c5ccfe7")
         with db.engine.begin() as connection:
-            for name, rows in ROWS.items():
-                table = sa.Table(name, sa.MetaData(), autoload_with=connection)
-                connection.execute(
-                    table.insert(), [{k: v for k, v in row.items() if k in table.c} for row in rows]
-                )
-            before = row_counts(connection)
-        assert before == {"organization": 3, "inquiry": 2, "match": 6, "activity": 4}
+            _insert(connection, "inquiry", reference="r", code="WM-AAAAAA",
+                    email=" ÜBER.Team@Example.com")  # fmt: skip
         upgrade()
         with db.engine.connect() as connection:
-            assert row_counts(connection) == before
-            context = MigrationContext.configure(connection)
-            assert context.get_current_revision() == scripts.get_current_head()
+            keys = connection.execute(sa.text("SELECT email_normalized FROM inquiry")).all()
+        assert keys == [("über.team@example.com",)]
         db.engine.dispose()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, Inquiry, User, utcnow
+from matchmaker.models import Activity, Inquiry, NextStep, OutboxMessage, User, utcnow
 from matchmaker.services import privacy
 from tests import factories
-from tests.helpers import BOTH_DATABASES
+from tests.helpers import BOTH_DATABASES, submit
 
 ADDRESS = "aiko.tanaka@sakura-bio.example"
 
@@ -224,3 +224,111 @@ def test_the_lead_page_links_the_consent_to_its_notice_version(app, staff_client
     assert f'href="{app.config["BASE_URL"]}/privacy/{version}">{version}</a>' in page
     other = staff_client.get(f"/staff/leads/{unknown_id}").get_data(as_text=True)
     assert "1999-01" in other and "/privacy/1999-01" not in other
+
+
+# Addresses in any case, and the person's details quoted elsewhere (issue 13, defect 2) ---------
+
+FOREIGN = "ÜBER.Team@Example.com"
+NAME, PHONE, ORGANIZATION = "Jürgen D'Almeida-Groß", "+49 30 1234 5678", "Über & Söhne Ventures"
+
+
+@pytest.fixture
+def foreign(seeded, make_user, runner):
+    """An inquiry from FOREIGN, stale like another person's, both in one queued reminder; that
+    other lead's note and next step quote the person's name, address and phone; a queued mail
+    elsewhere quotes the name and phone."""
+    ann = make_user("ann@agency.be", name="Ann Staff")
+    now = utcnow()
+    with seeded.app_context():
+        person = factories.add_inquiry(
+            email=FOREIGN, name=NAME, phone=PHONE, organization=ORGANIZATION, assignee_id=ann.id,
+            created_at=now - timedelta(days=10), scores=(0.5,),
+            match_orgs=factories.organizations(1))  # fmt: skip
+        other = factories.add_inquiry(email="other@fund.example", name="Olga Other",
+                                      organization="Other Fund", assignee_id=ann.id,
+                                      created_at=now - timedelta(days=9))  # fmt: skip
+        db.session.add(Activity(inquiry_id=other.id, user_id=ann.id, kind="note", detail={
+            "text": "Jürgen d'almeida-groß (über.team@example.com, +49 (30) 12345678) knows them."
+        }))  # fmt: skip
+        db.session.add(NextStep(inquiry_id=other.id, owner_id=ann.id, due_on=date(2026, 12, 24),
+                                note="Ask JÜRGEN D'ALMEIDA-GROß for an intro"))  # fmt: skip
+        factories.add_outbox_message(None, "boss@agency.be", f"Phone {PHONE}.",
+                                     subject=f"Lunch with {NAME}",
+                                     body_html="<p>Jürgen D&#39;Almeida-Groß</p>")  # fmt: skip
+        db.session.commit()
+        codes = {"person": person.code, "other": other.code, "other_id": other.id}
+    result = runner.invoke(args=["reminders", "send"])
+    assert result.exit_code == 0, result.output
+    return codes
+
+
+def erase(admin_client, address: str) -> str:
+    response = admin_client.post("/staff/admin/privacy/erase",
+                                 data={"email": address, "confirm": "y"}, follow_redirects=True)
+    return response.get_data(as_text=True)
+
+
+@BOTH_DATABASES
+def test_an_address_in_other_capitals_is_found_exported_and_erased(app, admin_client, foreign):
+    found = admin_client.post("/staff/admin/privacy", data={"email": "über.team@example.com"})
+    assert "1 inquiry" in found.text and foreign["person"] in found.text
+    export = admin_client.post("/staff/admin/privacy/export",
+                               data={"email": "über.team@example.com"}).get_json()
+    assert [inquiry["code"] for inquiry in export["inquiries"]] == [foreign["person"]]
+    assert [entry["detail"]["text"] for entry in export["activity_elsewhere"]] == [
+        "Jürgen d'almeida-groß (über.team@example.com, +49 (30) 12345678) knows them."]
+    assert "Erased: 1 inquiry" in erase(admin_client, "über.team@example.com")
+    with app.app_context():
+        assert db.session.scalars(sa.select(Inquiry.code)).all() == [foreign["other"]]
+
+
+@BOTH_DATABASES
+def test_erasure_scrubs_the_person_from_other_leads_notes_and_queued_mail(app, admin_client,
+                                                                         foreign):
+    with app.app_context():
+        [reminder] = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.body_text.contains(foreign["person"]))
+        ).all()
+        assert ORGANIZATION in reminder.body_text and "Über &amp; Söhne" in reminder.body_html
+        reminder_id = reminder.id
+    page = erase(admin_client, "über.team@example.com")
+    assert "4 notes, trail entries or unsent mails elsewhere quoted the person" in page
+    with app.app_context():
+        note = db.session.scalar(sa.select(Activity).where(
+            Activity.inquiry_id == foreign["other_id"], Activity.kind == "note"))  # fmt: skip
+        assert note.detail["text"] == "[erased] ([erased], [erased]) knows them."
+        assert db.session.scalar(sa.select(NextStep.note)) == "Ask [erased] for an intro"
+        lunch = db.session.scalar(sa.select(OutboxMessage).where(
+            OutboxMessage.recipient == "boss@agency.be"))  # fmt: skip
+        assert (lunch.subject, lunch.body_text, lunch.body_html) == (
+            "Lunch with [erased]", "Phone [erased].", "<p>[erased]</p>")
+        reminder = db.session.get(OutboxMessage, reminder_id)
+        assert reminder.sent_at is None and foreign["other"] in reminder.body_text
+        assert "Other Fund" in reminder.body_text + reminder.body_html
+        for text in (reminder.subject, reminder.body_text, reminder.body_html):
+            assert foreign["person"] not in text and "Söhne" not in text
+    for trace in ("almeida", "über.team", "1234 5678", "12345678", "söhne"):
+        assert traces(app, trace) == [], trace
+
+
+@BOTH_DATABASES
+def test_leads_from_one_address_in_other_capitals_are_possible_duplicates(app, staff_client):
+    with app.app_context():
+        first = factories.add_inquiry(email=FOREIGN, organization="First Fund")
+        second = factories.add_inquiry(email=" über.team@EXAMPLE.com", organization="Second Fund")
+        db.session.commit()
+        first_code, second_id = first.code, second.id
+        assert second.email_normalized == "über.team@example.com"
+    html = staff_client.get(f"/staff/leads/{second_id}").get_data(as_text=True)
+    section = html[html.index('id="duplicates"') : html.index('id="trail"')]
+    assert first_code in section and "same email" in section
+
+
+def test_every_write_of_the_address_writes_its_normalized_form(seeded, client):
+    assert submit(client, email=" ÜBER.Team@Example.com").status_code == 303
+    with seeded.app_context():
+        inquiry = db.session.scalars(sa.select(Inquiry)).one()
+        assert inquiry.email_normalized == "über.team@example.com"
+        inquiry.email = "STRASSE@Example.com"
+        db.session.commit()
+        assert db.session.scalar(sa.select(Inquiry.email_normalized)) == "strasse@example.com"

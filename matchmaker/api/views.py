@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from matchmaker.api import bp, current_token, fail, not_found, require_scope
 from matchmaker.api.openapi import DATE_PATTERN, MAX_PER_PAGE, MAX_QUERY_LENGTH, openapi_document
 from matchmaker.api.shapes import lead_json, organization_json, page_json
+from matchmaker.database import storable
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization, Status, TokenScope
 from matchmaker.pagination import MAX_PAGE
@@ -18,7 +19,6 @@ from matchmaker.services import directory
 from matchmaker.services.leads import changes, detail, listing
 from matchmaker.taxonomy import PROVINCES, SECTORS
 
-MAX_ID = 2**31 - 1  # the largest key a 32-bit integer column holds
 LEAD_FILTERS = ("q", "status", "sector", "country", "assignee", "received_from", "received_to")
 ORGANIZATION_FILTERS = ("q", "sector", "province")
 STATUS_FILTERS = (*Status, listing.OPEN)
@@ -61,9 +61,7 @@ def lead_update(lead_id: int):
     read (428 without it, 409 if the lead changed since)."""
     require_scope(TokenScope.WRITE)
     inquiry = _lead(lead_id)
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        fail(422, "The body must be a JSON object, sent as application/json.")
+    body = _json_object()
     if "version" not in body:
         fail(428, "Send the lead's version as read (\"version\"), so that a change made since "
                   "is not overwritten.")  # fmt: skip
@@ -113,10 +111,20 @@ def organization_detail(slug: str):
 
 
 def _lead(lead_id: int) -> Inquiry:
-    inquiry = db.session.get(Inquiry, lead_id) if lead_id <= MAX_ID else None
+    inquiry = db.session.get(Inquiry, lead_id)
     if inquiry is None:
         not_found("lead")
     return inquiry
+
+
+def _json_object() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        fail(422, "The body must be a JSON object, sent as application/json.")
+    if not storable(body):
+        fail(422, "The body carries a NUL or an unpaired surrogate (\\u0000, \\ud800 to \\udfff), "
+                  "which cannot be stored.")  # fmt: skip
+    return body
 
 
 def _paging(args: MultiDict[str, str]) -> tuple[int, int]:

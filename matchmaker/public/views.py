@@ -67,8 +67,6 @@ def _inquiry_rate_limit() -> str:
 @limiter.limit(_inquiry_rate_limit, methods=["POST"])
 def inquiry_form():
     """The inquiry form; a valid one is saved with its matches, then shown (post/redirect/get)."""
-    if (request.content_length or 0) > current_app.config["INQUIRY_MAX_BYTES"]:
-        abort(413)
     form = InquiryForm()
     if form.validate_on_submit():
         if form.is_bot:

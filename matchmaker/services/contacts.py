@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from matchmaker.extensions import db
 from matchmaker.models import Contact, Organization, OrganizationEventKind, User
 from matchmaker.services import history
-from matchmaker.services.outbox import InvalidRecipient, checked_address
+from matchmaker.services.outbox import InvalidRecipient, checked_address, is_single_address
 
 LANGUAGES = ("en", "fr")
 MAX_LENGTH = 200  # of a name or a role
@@ -60,11 +60,12 @@ class Recipient:
 
 def primary_contact(org: Organization) -> Recipient | None:
     """The organization's first contact person; else its directory contact address (from the
-    CSV), in the organization's language; else None."""
+    CSV), in the organization's language, if mail can go to it (one saved before the directory
+    checked for a single address may be a list); else None."""
     if org.contacts:
         contact = org.contacts[0]
         return Recipient(contact.name, contact.email, contact.lang)
-    if org.contact_email:
+    if org.contact_email and is_single_address(org.contact_email):
         return Recipient("", org.contact_email, org.profile_lang)
     return None
 

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from matchmaker.forms import BaseForm, plausible_date
+from matchmaker.forms import BaseForm, database_key, plausible_date
 from matchmaker.labels import STATUS_LABELS, country_name, sector_choices
 from matchmaker.models import Match, Status, User, Verdict
 from matchmaker.public.forms import MultiCheckboxField
@@ -113,7 +113,7 @@ class StatusForm(LeadChangeForm):
 
 class AssignForm(LeadChangeForm):
     # Any id is accepted here: the service says so if the person was deactivated meanwhile.
-    assignee = SelectField(_l("Assigned to"), validate_choice=False)
+    assignee = SelectField(_l("Assigned to"), validate_choice=False, validators=[database_key])
 
     def __init__(self, *args, users: list[User], current: User | None = None, **kwargs) -> None:
         """users: those the lead can go to; current: who has it, shown even if deactivated."""
@@ -138,7 +138,7 @@ class PinForm(LeadChangeForm):
 
 
 class AddMatchForm(LeadChangeForm):
-    organization_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    organization_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(), database_key])
 
 
 class OrganizationSearchForm(BaseForm):

@@ -61,12 +61,18 @@ def privacy_erase():
     db.session.commit()
     audit.event("privacy.erasure", email=audit.email_digest(form.email.data),
                 inquiries=len(deletion.inquiries), messages=deletion.messages)  # fmt: skip
+    scrubbed = deletion.redacted + deletion.mail_redacted
     flash(
         ngettext("Erased: %(num)d inquiry (%(codes)s), with its matches, trail and mail.",
                  "Erased: %(num)d inquiries (%(codes)s), with their matches, trail and mail.",
                  len(deletion.inquiries), codes=", ".join(deletion.inquiries) or "–")
         + " "
-        + ngettext("%(num)d message removed.", "%(num)d messages removed.", deletion.messages),
+        + ngettext("%(num)d message removed.", "%(num)d messages removed.", deletion.messages)
+        + (" " + ngettext("%(num)d note, trail entry or unsent mail elsewhere quoted the person: "
+                          "it now reads [erased] instead.",
+                          "%(num)d notes, trail entries or unsent mails elsewhere quoted the "
+                          "person: they now read [erased] instead.", scrubbed)
+           if scrubbed else ""),
         "success",
     )  # fmt: skip
     return redirect(url_for("staff.admin.privacy_requests"))

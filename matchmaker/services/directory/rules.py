@@ -10,7 +10,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from matchmaker.database import storable
 from matchmaker.services.contacts import parse_contacts
+from matchmaker.services.outbox import is_single_address
 from matchmaker.taxonomy import KINDS, LANGS, OFFERS, PROVINCES, SECTORS, SIZES
 
 COLUMNS = (
@@ -69,6 +71,12 @@ def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Proble
     raw = {name: (record.get(name) or "").strip() for name in FIELDS}
     problems += [Problem(name, _("Required.")) for name in REQUIRED_FIELDS if not raw[name]]
     problems += [
+        Problem(name, _("Contains a character that cannot be stored (NUL or an unpaired "
+                        "surrogate): remove it."))
+        for name, value in raw.items()
+        if not storable(value)
+    ]  # fmt: skip
+    problems += [
         Problem(name, _("At most %(limit)d characters (this has %(length)d).", limit=limit,
                         length=len(raw[name])))
         for name, limit in MAX_LENGTHS.items()
@@ -84,8 +92,11 @@ def validate_record(record: dict[str, str]) -> tuple[dict[str, Any], list[Proble
     problems += _check_tags("sectors", sectors, SECTORS)
     problems += _check_tags("offers", offers, OFFERS)
     problems += _check_address("website", raw["website"]) + _check_address("source", raw["source"])
-    if raw["contact_email"] and not EMAIL_PATTERN.match(raw["contact_email"]):
-        problems.append(Problem("contact_email", _("Not an email address.")))
+    if raw["contact_email"] and not (
+        EMAIL_PATTERN.match(raw["contact_email"]) and is_single_address(raw["contact_email"])
+    ):
+        message = _("Give one email address, like name@example.be (no list, no name).")
+        problems.append(Problem("contact_email", message))
     contacts, contact_problems = parse_contacts(raw["contacts"])
     problems += [Problem("contacts", problem) for problem in contact_problems]
     fields = {

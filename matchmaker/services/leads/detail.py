@@ -107,8 +107,8 @@ def introducible(inquiry: Inquiry) -> list[Match]:
 
 
 def possible_duplicates(inquiry: Inquiry) -> list[Inquiry]:
-    """Other leads from the same email address or the same organization, newest first."""
-    same = [Inquiry.email == inquiry.email]
+    """Other leads from the same email address (in any case) or organization, newest first."""
+    same = [Inquiry.email_normalized == inquiry.email_normalized]
     if inquiry.organization.strip():
         same.append(Inquiry.organization == inquiry.organization)
     return list(

@@ -22,6 +22,7 @@ from matchmaker.services.outbox.queue import (
     due_query,
     enqueue,
     header_value,
+    is_single_address,
     mail_domain,
     mail_from,
     new_message_id,
@@ -44,7 +45,7 @@ from matchmaker.services.outbox.relay import (
 __all__ = [
     "DEFAULT_BATCH", "DeliveryReport", "InvalidRecipient", "MailNotConfigured", "backoff",
     "build_email", "checked_address", "claim", "counts", "deliver_due", "due_query", "enqueue",
-    "header_value", "init_app", "kick", "kicker", "mail_domain", "mail_from", "mark_sent",
-    "new_message_id", "pending_condition", "record_failure", "retry", "retry_failed",
-    "smtp_configured", "status_query",
+    "header_value", "init_app", "is_single_address", "kick", "kicker", "mail_domain",
+    "mail_from", "mark_sent", "new_message_id", "pending_condition", "record_failure", "retry",
+    "retry_failed", "smtp_configured", "status_query",
 ]  # fmt: skip

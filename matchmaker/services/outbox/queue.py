@@ -54,6 +54,15 @@ def checked_address(recipient: str) -> str:
     return address
 
 
+def is_single_address(value: str) -> bool:
+    """Whether value is one plain address that mail can go to (what checked_address accepts)."""
+    try:
+        checked_address(value)
+    except InvalidRecipient:
+        return False
+    return True
+
+
 def enqueue(
     recipient: str,
     subject: str,
