@@ -267,6 +267,37 @@ def test_erasing_an_investors_data_deletes_their_leads_conversation(mail_app, re
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageAttachment)) == 0
 
 
+@BOTH_DATABASES
+def test_erasure_also_deletes_the_persons_unmatched_mail(mail_app, receiver, lead):
+    deliver(receiver, reply(INBOUND, sender="Aiko Tanaka <AIKO@Example.jp>"))  # no lead's token
+    deliver(receiver, reply(INBOUND, sender="Ben Osei <ben@example.gh>"))
+    with mail_app.app_context():
+        staff = db.session.scalar(sa.select(User).where(User.email == "ann@agency.be"))
+        deletion = privacy.erase_personal_data("aiko@example.jp", staff)
+        db.session.commit()
+        assert deletion.conversation == 1
+    assert [message.sender for message in messages(mail_app)] == ["ben@example.gh"]
+
+
+def test_the_export_and_the_lookup_include_the_conversation(mail_app, receiver, lead, make_user):
+    deliver(receiver, reply(lead["address"], attachments=(("cv.txt", "text/plain", b"cv"),)))
+    deliver(receiver, reply(INBOUND, subject="Lost reply"))  # unmatched, from the same person
+    with mail_app.app_context():
+        staff = db.session.scalar(sa.select(User).where(User.email == "ann@agency.be"))
+        assert privacy.holdings("Aiko@example.jp").conversation == 2
+        data = privacy.export_personal_data("Aiko@example.jp", staff)
+    on_lead, unmatched = data["conversation"]
+    assert on_lead["inquiry"] == lead["code"] and on_lead["from"] == "aiko@example.jp"
+    assert on_lead["text"].strip() == "Thursday suits me."
+    assert on_lead["attachments"] == [{"name": "cv.txt", "type": "text/plain", "size": 2}]
+    assert unmatched["inquiry"] is None and unmatched["subject"] == "Lost reply"
+    make_user("ada@agency.be", role="admin")
+    admin = mail_app.test_client()
+    login(admin, "ada@agency.be")
+    page = text(admin.post("/staff/admin/privacy", data={"email": "aiko@example.jp"}))
+    assert "2 messages of conversations with staff (unmatched mail included)" in page
+
+
 def test_the_inbound_serve_command_receives_mail(tmp_path: Path):
     """`flask inbound serve` as production runs it: its own process, a migrated database."""
     database = f"sqlite:///{tmp_path / 'inbound.sqlite3'}"

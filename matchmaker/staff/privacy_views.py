@@ -68,6 +68,10 @@ def privacy_erase():
                  len(deletion.inquiries), codes=", ".join(deletion.inquiries) or "–")
         + " "
         + ngettext("%(num)d message removed.", "%(num)d messages removed.", deletion.messages)
+        + (" " + ngettext("%(num)d message of a conversation with staff removed.",
+                          "%(num)d messages of conversations with staff removed.",
+                          deletion.conversation)
+           if deletion.conversation else "")
         + (" " + ngettext("%(num)d note, trail entry or unsent mail elsewhere quoted the person: "
                           "it now reads [erased] instead.",
                           "%(num)d notes, trail entries or unsent mails elsewhere quoted the "

@@ -1,7 +1,8 @@
 """Deleting personal data: an erasure request for one person, and the retention purge.
 
 An erasure deletes the inquiries from the address with their matches, trail (notes included),
-next steps and mail, and any other mail to or quoting the address. Elsewhere it replaces the
+next steps, mail and conversation, any other mail to or quoting the address, and any message
+from or to it (the unmatched mail included). Elsewhere it replaces the
 person's address, name and phone with "[erased]": in the trail and next steps of other leads,
 and in mail not sent yet, where it also removes the code and organization of their inquiries
 (a reminder listing several leads). What stays is one non-personal Activity saying that an
@@ -29,7 +30,13 @@ from matchmaker.models import (
     User,
     utcnow,
 )
-from matchmaker.services.privacy.lookup import MAIL_TEXT, Person, find_person, mail_about
+from matchmaker.services.privacy.lookup import (
+    MAIL_TEXT,
+    Person,
+    conversation_of,
+    find_person,
+    mail_about,
+)
 from matchmaker.services.privacy.mentions import Detail, quotes, quoting, redacted, text_detail
 
 log = logging.getLogger(__name__)
@@ -47,6 +54,7 @@ class Deletion:
     matches: int = 0
     activities: int = 0
     messages: int = 0
+    conversation: int = 0  # messages of the conversation with staff, unmatched mail included
     redacted: int = 0  # trail entries and next steps of other leads that quoted the person
     mail_redacted: int = 0  # mail not sent yet that quoted them or listed their inquiries
 
@@ -57,6 +65,7 @@ class Deletion:
             "matches": self.matches,
             "activities": self.activities,
             "messages": self.messages,
+            "conversation": self.conversation,
             "redacted": self.redacted,
             "mail_redacted": self.mail_redacted,
         }
@@ -69,6 +78,9 @@ def erase_personal_data(email: str, by: User) -> Deletion:
     for message in mail_about(person):
         db.session.delete(message)
         deletion.messages += 1
+    for lead_message in conversation_of(person):
+        db.session.delete(lead_message)
+        deletion.conversation += 1
     db.session.flush()
     deletion.redacted = _scrub_staff_text(person)
     deletion.mail_redacted = _scrub_queued_mail(person)

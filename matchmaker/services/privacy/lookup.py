@@ -1,6 +1,6 @@
 """Finding what is held about a person, from the address they wrote from: their inquiries, mail
-about them, and trail entries elsewhere quoting them; the access export, and the log of
-requests."""
+about them, their conversation with staff (unmatched mail included), and trail entries
+elsewhere quoting them; the access export, and the log of requests."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from matchmaker.models import (
     Activity,
     ActivityKind,
     Inquiry,
+    LeadMessage,
     Match,
     OutboxMessage,
     User,
@@ -89,6 +90,24 @@ def mail_about(person: Person) -> list[OutboxMessage]:
     ]
 
 
+def conversation_of(person: Person) -> list[LeadMessage]:
+    """The messages of the person's leads, and any other message from or to their address (the
+    unmatched mail included); oldest first."""
+    candidates = db.session.scalars(
+        sa.select(LeadMessage)
+        .where(sa.or_(LeadMessage.inquiry_id.in_(person.ids),
+                      quoting([LeadMessage.sender, LeadMessage.recipient], person.address)))
+        .options(selectinload(LeadMessage.attachments))
+        .order_by(LeadMessage.created_at, LeadMessage.id)
+    )  # fmt: skip
+    return [
+        message
+        for message in candidates
+        if message.inquiry_id in person.ids
+        or person.email in (email_key(message.sender), email_key(message.recipient))
+    ]
+
+
 def trail_elsewhere(person: Person) -> list[Activity]:
     """Trail entries not on the person's inquiries that quote their address, name or phone."""
     candidates = db.session.scalars(
@@ -117,16 +136,18 @@ class Holdings:
     inquiries: list[Inquiry]
     messages: int
     activities: int
+    conversation: int
 
     @property
     def empty(self) -> bool:
-        return not self.inquiries and not self.messages and not self.activities
+        return not (self.inquiries or self.messages or self.activities or self.conversation)
 
 
 def holdings(email: str) -> Holdings:
     person = find_person(email)
     activities = len(own_trail(person)) + len(trail_elsewhere(person))
-    return Holdings(person.inquiries, len(mail_about(person)), activities)
+    return Holdings(person.inquiries, len(mail_about(person)), activities,
+                    len(conversation_of(person)))  # fmt: skip
 
 
 # Access ----------------------------------------------------------------------------------------
@@ -202,6 +223,22 @@ def _message_record(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
+def _conversation_record(message: LeadMessage) -> dict[str, Any]:
+    return {
+        "inquiry": message.inquiry.code if message.inquiry else None,
+        "direction": message.direction,
+        "at": _time(message.created_at),
+        "from": message.sender,
+        "to": message.recipient,
+        "subject": message.subject,
+        "text": message.body_text,
+        "attachments": [
+            {"name": attachment.filename, "type": attachment.content_type, "size": attachment.size}
+            for attachment in message.attachments
+        ],
+    }
+
+
 def export_personal_data(email: str, by: User) -> dict[str, Any]:
     """Everything held about an address, as JSON-ready data; the access is audited. Flushes."""
     person = find_person(email)
@@ -216,6 +253,7 @@ def export_personal_data(email: str, by: User) -> dict[str, Any]:
             for activity in trail_elsewhere(person)
         ],
         "messages": [_message_record(message) for message in messages],
+        "conversation": [_conversation_record(message) for message in conversation_of(person)],
     }
     _audit(ActivityKind.PERSONAL_DATA_EXPORTED, by, person.inquiries, messages=len(messages))
     db.session.flush()
