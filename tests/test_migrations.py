@@ -17,7 +17,7 @@ from tests.helpers import BOTH_DATABASES
 
 TABLES = {"organization", "directory_state", "directory_upload", "staff_user", "inquiry", "match",
           "activity", "outbox_message", "api_token", "next_step", "sign_in_throttle", "contact",
-          "organization_event", "introduction"}  # fmt: skip
+          "organization_event", "introduction", "saved_filter"}  # fmt: skip
 
 
 @BOTH_DATABASES

@@ -58,6 +58,7 @@ def _come_back_to() -> str | None:
 
 from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     auth_views,
+    board_views,
     contact_views,
     directory_views,
     insight_views,
@@ -66,6 +67,7 @@ from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     outbox_views,
     privacy_views,
     routing_views,
+    saved_filter_views,
     token_views,
     user_views,
     views,
