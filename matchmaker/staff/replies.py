@@ -1,5 +1,6 @@
-"""How a change answers the page's script, which asks for JSON: the message to announce and the
-parts of the page to show again, by element id. A plain form post gets a flash and a redirect."""
+"""How a change answers the page's script, which asks for JSON: the message to announce, the
+parts of the page to show again (by element id), or `reload` when the whole page is out of date
+(the message is then flashed too). A plain form post gets a flash and a redirect."""
 
 from typing import Any
 

@@ -144,10 +144,15 @@ def _apply(inquiry_id: int, change: Callable[[], str | None], anchor: str | None
     try:
         message = change()
         db.session.commit()
+    except changes.Conflict as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        if answer_json:  # the whole page is out of date: the script shows it again
+            return replies.json_reply(str(error), {}, replies.CONFLICT, reload=True)
     except changes.WorkflowError as error:
         db.session.rollback()
         if answer_json:
-            return _in_place(inquiry_id, str(error), replies.refused_code(error))
+            return _in_place(inquiry_id, str(error), replies.UNPROCESSABLE)
         flash(str(error), "error")
     else:
         if answer_json:
@@ -158,9 +163,7 @@ def _apply(inquiry_id: int, change: Callable[[], str | None], anchor: str | None
 
 def _in_place(inquiry_id: int, message: str, code: int = 200):
     """The answer to a verdict or pin from the lead page's script: the message, the parts of the
-    page they change as they are now, and, when the change was made, the lead's new version for
-    the page's other forms (after a refusal they keep theirs: the rest of the page may be out of
-    date, and a change from it must be refused too)."""
+    page they change as they are now, and the lead's new version for the page's other forms."""
     inquiry = detail.get_lead(inquiry_id)
     context = _detail_context(inquiry)
     note = get_template_attribute("staff/_lead_macros.html", "verdict_note")
@@ -168,8 +171,7 @@ def _in_place(inquiry_id: int, message: str, code: int = 200):
         "match-list": render_template("staff/_lead_match_list.html", **context).strip(),
         "trail-list": render_template("staff/_lead_trail.html", **context).strip(),
     } | {f"verdict-note-{match.id}": str(note(match)) for match in context["lead"].matches}
-    version = {"version": inquiry.version} if code == 200 else {}
-    return replies.json_reply(message, regions, code, **version)
+    return replies.json_reply(message, regions, code, version=inquiry.version)
 
 
 def _checked(form: FlaskForm) -> FlaskForm:

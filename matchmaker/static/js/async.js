@@ -1,7 +1,8 @@
 // Forms marked data-async are sent with fetch where JavaScript runs; without it they post and
 // redirect as usual. The server answers JSON: `message`, announced in the page's live region;
 // `regions`, each replacing the element of the same id; and, after a change to a lead, its new
-// `version` for the page's other forms. Focus goes back to the control used (found again by its
+// `version` for the page's other forms; or `reload` when the whole page is out of date (the
+// server keeps the message for the page shown again). Focus goes back to the control used (found again by its
 // data-focus-key, or the form's data-focus-after), or to a field the server marked invalid.
 (function () {
   "use strict";
@@ -49,6 +50,10 @@
   }
 
   function apply(answer, ok, key) {
+    if (answer.reload) {
+      window.location.reload();
+      return;
+    }
     if (answer.version !== undefined) {
       document.querySelectorAll("input[name=version]").forEach(function (input) {
         input.value = answer.version;

@@ -29,7 +29,9 @@
       return;
     }
     card.querySelector("details").open = true;
-    form.elements.lost_reason_code.focus();
+    window.setTimeout(function () {  // once the drag is over, which moves the focus itself
+      form.elements.lost_reason_code.focus();
+    }, 0);
     var prompt = document.querySelector("[data-board]").getAttribute("data-lost-prompt");
     var code = card.querySelector(".card-title a").textContent;
     document.querySelector("[data-live]").textContent = prompt.replace("{code}", code);
