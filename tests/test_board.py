@@ -172,6 +172,15 @@ def test_moving_to_lost_asks_why_and_changes_nothing_without_a_reason(app, ann, 
     assert response.status_code == 302
     after = lead(app, kenji.id)
     assert (after.status, after.lost_reason_code) == ("lost", "no_budget")
+    card = re.search(rf'<li [^>]*id="card-{kenji.id}".*?</li>', ann.get("/staff/leads/board").text,
+                     re.S).group(0)  # fmt: skip
+    assert '<option value="no_budget" selected>' in card  # its form says why it was lost
+
+
+def test_the_board_in_french(app, ann, leads):
+    page = ann.get("/staff/leads/board", headers={"Accept-Language": "fr"}).text
+    assert "Tableau des pistes" in page and "Déplacer vers" in page
+    assert "Reçue il y a 3 jours" in text_of(column(page, "new"))
 
 
 def test_a_stale_card_is_refused_and_nothing_changes(app, ann, leads):

@@ -16,6 +16,7 @@ from matchmaker.models import Activity, Inquiry, Match
 from matchmaker.services import accounts
 from tests import factories
 from tests.helpers import (
+    ARTIFACTS,
     DESKTOP,
     PASSWORD,
     assert_accessible,
@@ -182,6 +183,7 @@ def test_a_verdict_is_set_on_the_lead_page_without_a_reload(live_server, leads, 
             "button", name=re.compile("^Relevant"))).to_have_attribute("aria-pressed", "true")
         expect(page.locator("[data-live]")).to_have_text(re.compile(r"marked relevant\.$"))
     assert focused_key(page) == f"relevant-{first}"
+    page.screenshot(path=str(ARTIFACTS / "staff-lead-verdict-in-place-en-1280.png"))  # the viewport
     assert "Ann Peeters marked" in page.locator("#trail").inner_text()
     with app.app_context():
         assert db.session.get(Match, first).verdict == "relevant"

@@ -7,6 +7,8 @@
 (function () {
   "use strict";
 
+  var SHOWN_FOR = 8000;  // milliseconds a confirmation stays on screen
+
   function announce(message, failed) {
     var live = document.querySelector("[data-live]");
     if (!live) {
@@ -18,6 +20,13 @@
     window.setTimeout(function () {
       live.textContent = message;
     }, 50);
+    if (!failed) {  // a confirmation goes after a while, not to hide what is below it
+      window.setTimeout(function () {
+        if (live.textContent === message) {
+          live.textContent = "";
+        }
+      }, SHOWN_FOR);
+    }
   }
 
   function replaceRegions(regions) {
@@ -41,8 +50,9 @@
       return target;
     });
     target = target || (key && document.querySelector("[data-focus-key='" + key + "']"));
-    if (!target && !document.body.contains(document.activeElement) && replaced.length) {
-      target = replaced[0].querySelector("[tabindex='-1']");  // e.g. the column it left
+    var lost = !document.activeElement || document.activeElement === document.body;
+    if (!target && lost && replaced.length) {
+      target = replaced[0].querySelector("[tabindex='-1']");  // e.g. the column a card left
     }
     if (target) {
       target.focus();
