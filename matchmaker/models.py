@@ -681,3 +681,18 @@ class SignInThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SavedFilter(db.Model):
+    """A staff member's named filters of the lead list and board (their query string), theirs
+    alone."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(80))
+    query: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "name"),)

@@ -287,5 +287,29 @@ def assert_accessible(page, what: str) -> None:
     assert not grave, f"{what}: " + "; ".join(details)
 
 
+@contextmanager
+def same_page(page) -> Iterator[None]:
+    """Assert that what the block does in page happens in place: no navigation, no reload (a
+    mark left on the window before the block is still there after it)."""
+    navigations: list = []
+
+    def record(frame) -> None:
+        navigations.append(frame)
+
+    page.evaluate("window.sameDocumentMark = true")
+    page.on("framenavigated", record)
+    try:
+        yield
+    finally:
+        page.remove_listener("framenavigated", record)
+    assert navigations == [], f"navigated to {[frame.url for frame in navigations]}"
+    assert page.evaluate("window.sameDocumentMark === true"), "the page was loaded again"
+
+
+def focused_key(page) -> str | None:
+    """The data-focus-key of the element that has the focus (in-place changes keep it)."""
+    return page.evaluate("document.activeElement.getAttribute('data-focus-key')")
+
+
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

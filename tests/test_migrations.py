@@ -19,7 +19,7 @@ from tests.helpers import BOTH_DATABASES, reset_database
 TABLES = {"organization", "directory_state", "directory_upload", "staff_user", "inquiry", "match",
           "activity", "outbox_message", "api_token", "next_step", "sign_in_throttle", "contact",
           "organization_event", "introduction", "authenticator", "recovery_code",
-          "lead_message", "message_attachment", "profile_proposal"}  # fmt: skip
+          "lead_message", "message_attachment", "profile_proposal", "saved_filter"}  # fmt: skip
 
 
 @BOTH_DATABASES

@@ -76,6 +76,7 @@ def _come_back_to() -> str | None:
 
 from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     auth_views,
+    board_views,
     contact_views,
     conversation_views,
     directory_views,
@@ -86,6 +87,7 @@ from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     outbox_views,
     privacy_views,
     routing_views,
+    saved_filter_views,
     token_views,
     two_factor_views,
     user_views,

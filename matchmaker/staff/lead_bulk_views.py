@@ -13,17 +13,14 @@ from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.services import accounts
 from matchmaker.services.leads import bulk, changes, listing
-from matchmaker.staff import bp
+from matchmaker.staff import bp, filter_bar
 from matchmaker.staff.lead_bulk_forms import BulkLeadForm
-from matchmaker.staff.lead_forms import LeadFilterForm
 
 
 @bp.get("/leads/export.csv")
 def lead_export():
     """The leads the list shows with the same filters (every page), as CSV."""
-    form = LeadFilterForm(request.args, countries=listing.lead_countries(),
-                          users=accounts.staff_members(), me=current_user)  # fmt: skip
-    chunks = bulk.export_csv(form.filters())
+    chunks = bulk.export_csv(filter_bar.filter_form().filters())
     filename = f"walloon-leads-{date.today().isoformat()}.csv"
     return Response(
         stream_with_context(_with_bom(chunks)),

@@ -2,8 +2,17 @@
 
 from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -22,7 +31,7 @@ from matchmaker.services.leads import (
     listing,
     next_steps,
 )
-from matchmaker.staff import bp
+from matchmaker.staff import bp, filter_bar, replies
 from matchmaker.staff.conversation_forms import ComposeForm, MessageForm
 from matchmaker.staff.introduction_forms import SendWaitingForm
 from matchmaker.staff.lead_bulk_forms import BulkLeadForm
@@ -31,16 +40,16 @@ from matchmaker.staff.lead_forms import (
     AssignForm,
     IntroductionForm,
     LeadChangeForm,
-    LeadFilterForm,
     NoteForm,
     OrganizationSearchForm,
     PinForm,
     VerdictForm,
 )
 from matchmaker.staff.next_step_forms import LostStatusForm, NextStepForm
+from matchmaker.staff.saved_filter_forms import SavedFilterForm
 from matchmaker.staff.user_forms import ROLE_LABELS
 
-UNPROCESSABLE = 422  # a submitted form with mistakes, shown again with its errors
+UNPROCESSABLE = replies.UNPROCESSABLE  # a submitted form with mistakes, shown again with them
 
 
 @bp.get("/")
@@ -62,17 +71,17 @@ def index():
 
 @bp.get("/leads")
 def lead_list():
-    form = LeadFilterForm(
-        request.args,
-        countries=listing.lead_countries(),
-        users=accounts.staff_members(),
-        me=current_user,
-    )
+    return list_page()
+
+
+def list_page(code: int = 200, save_form: SavedFilterForm | None = None):
+    """The lead list under the query string's filters; save_form: one sent with mistakes."""
+    form = filter_bar.filter_form()
     filters = form.filters()
     result = listing.find_leads(filters, page=requested_page())
     return render_template(
         "staff/lead_list.html",
-        form=form,
+        **filter_bar.filter_bar("list", form, save_form),
         filters=filters,
         page=result.page,
         counts=result.counts,
@@ -83,7 +92,7 @@ def lead_list():
             name: value for name, value in request.args.items() if name != "page"}),
         bulk_form=BulkLeadForm(formdata=None, users=accounts.active_staff(),
                                data={"back": request.query_string.decode()}),
-    )
+    ), code
 
 
 def _list_url(**changes: str) -> str:
@@ -103,6 +112,10 @@ def lead_detail(inquiry_id: int):
 
 def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
     """The lead's page; `submitted` holds a form that failed validation, shown with its errors."""
+    return render_template("staff/lead_detail.html", **_detail_context(inquiry, **submitted)), code
+
+
+def _detail_context(inquiry: Inquiry, **submitted: FlaskForm) -> dict[str, Any]:
     lead = detail.lead_detail(inquiry)
     version = {"version": inquiry.version}
     search = OrganizationSearchForm(request.args)
@@ -125,8 +138,7 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
     } | submitted  # fmt: skip
     written = forms["message_form"]
     thread = conversation.thread(inquiry)
-    return render_template(
-        "staff/lead_detail.html",
+    return dict(
         lead=lead,
         inquiry=inquiry,
         search=search,
@@ -142,22 +154,46 @@ def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
                                        "lang": written.lang.data}),
         composing=bool(request.args.get("template") or written.errors or written.form_errors),
         **forms,
-    ), code
+    )
 
 
-def _apply(inquiry_id: int, change: Callable[[], str | None], anchor: str | None = None):
-    """Make a change and commit it, flash its confirmation or why it was refused, and go back
+def _apply(inquiry_id: int, change: Callable[[], str | None], anchor: str | None = None,
+           in_place: bool = False):  # fmt: skip
+    """Make a change and commit it, then say so or why it was refused: as JSON to the lead
+    page's script when in_place and it asked (see _in_place), else with a flash and a redirect
     to the lead."""
+    answer_json = in_place and replies.wants_json()
     try:
         message = change()
         db.session.commit()
-    except changes.WorkflowError as error:
+    except changes.Conflict as error:
         db.session.rollback()
         flash(str(error), "error")
+        if answer_json:  # the whole page is out of date: the script shows it again
+            return replies.json_reply(str(error), {}, replies.CONFLICT, reload=True)
+    except changes.WorkflowError as error:
+        db.session.rollback()
+        if answer_json:
+            return _in_place(inquiry_id, str(error), replies.UNPROCESSABLE)
+        flash(str(error), "error")
     else:
-        flash(message or _("Nothing changed: the lead was already in that state."),
-              "success" if message else "info")  # fmt: skip
+        if answer_json:
+            return _in_place(inquiry_id, message or str(replies.NOTHING_CHANGED))
+        flash(message or str(replies.NOTHING_CHANGED), "success" if message else "info")
     return redirect(url_for("staff.lead_detail", inquiry_id=inquiry_id, _anchor=anchor))
+
+
+def _in_place(inquiry_id: int, message: str, code: int = 200):
+    """The answer to a verdict or pin from the lead page's script: the message, the parts of the
+    page they change as they are now, and the lead's new version for the page's other forms."""
+    inquiry = detail.get_lead(inquiry_id)
+    context = _detail_context(inquiry)
+    note = get_template_attribute("staff/_lead_macros.html", "verdict_note")
+    regions = {
+        "match-list": render_template("staff/_lead_match_list.html", **context).strip(),
+        "trail-list": render_template("staff/_lead_trail.html", **context).strip(),
+    } | {f"verdict-note-{match.id}": str(note(match)) for match in context["lead"].matches}
+    return replies.json_reply(message, regions, code, version=inquiry.version)
 
 
 def _checked(form: FlaskForm) -> FlaskForm:
@@ -231,7 +267,7 @@ def match_verdict(inquiry_id: int, match_id: int):
             return _("%(name)s marked not relevant.", name=name)
         return _("Verdict on %(name)s cleared.", name=name)
 
-    return _apply(inquiry_id, change, f"match-{match_id}")
+    return _apply(inquiry_id, change, f"match-{match_id}", in_place=True)
 
 
 @bp.post("/leads/<int:inquiry_id>/matches/<int:match_id>/pin")
@@ -248,7 +284,7 @@ def match_pin(inquiry_id: int, match_id: int):
             return _("%(name)s pinned: it stays at the top, also after a re-rank.", name=name)
         return _("%(name)s unpinned.", name=name)
 
-    return _apply(inquiry_id, change, f"match-{match_id}")
+    return _apply(inquiry_id, change, f"match-{match_id}", in_place=True)
 
 
 @bp.post("/leads/<int:inquiry_id>/matches/<int:match_id>/remove")

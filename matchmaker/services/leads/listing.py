@@ -4,9 +4,11 @@ each member's open leads. Reads only."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask_babel import get_timezone
@@ -218,3 +220,11 @@ def my_open_leads(user: User, limit: int = 10) -> list[Inquiry]:
             .limit(limit)
         )
     )
+
+
+def filter_query(args: Iterable[tuple[str, str]]) -> str:
+    """The list's own filters among args (a query string's pairs), non-empty, in a fixed order,
+    as a query string: to keep the filters in a link or a redirect, and to save them."""
+    names = [field.name for field in fields(LeadFilters)]
+    kept = [(name, value) for name, value in args if name in names and value]
+    return urlencode(sorted(kept, key=lambda pair: names.index(pair[0])))

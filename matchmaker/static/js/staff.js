@@ -1,38 +1,20 @@
-// The back office: show the "why lost" field only for lost leads, confirm before removing,
-// and send each change once (a double click would otherwise arrive as a conflicting change).
+// The back office: confirm before removing, and send each change once (a double click would
+// otherwise arrive as a conflicting change). Forms sent by async.js guard themselves.
 (function () {
   "use strict";
 
-  function toggleLostReason() {
-    document.querySelectorAll("[data-lost-toggle]").forEach(function (select) {
-      var target = document.getElementById(select.getAttribute("data-lost-toggle"));
-      if (!target) {
-        return;
-      }
-      var update = function () {
-        target.hidden = select.value !== "lost";
-      };
-      select.addEventListener("change", update);
-      update();
-    });
-  }
-
-  function guardSubmits() {
-    document.querySelectorAll("main form[method=post]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        var question = form.getAttribute("data-confirm");
-        if (form.hasAttribute("data-submitting") || (question && !window.confirm(question))) {
-          event.preventDefault();
-          return;
-        }
-        form.setAttribute("data-submitting", "");
-      });
-    });
-  }
-
-  document.addEventListener("DOMContentLoaded", function () {
-    toggleLostReason();
-    guardSubmits();
+  // On the document, so that forms a page's script shows again are guarded too.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("main form[method=post]:not([data-async])")) {
+      return;
+    }
+    var question = form.getAttribute("data-confirm");
+    if (form.hasAttribute("data-submitting") || (question && !window.confirm(question))) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitting", "");
   });
 
   // Back to the page with the browser's back button: its forms can be sent again.
