@@ -62,10 +62,10 @@ def moves(app, lead_id: int) -> list[dict]:
         return [row.detail | {"by": row.user.email} for row in rows]
 
 
-def open_board(open_page, base: str, search: str = ""):
+def open_board(open_page, app, base: str, search: str = ""):
     """Ann's board of the leads from Japan (those found by search: its cards at the top)."""
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, "ann@agency.be")
     page.goto(base + "/staff/leads/board?country=JP" + (f"&q={search}" if search else ""))
     return page
 
@@ -73,7 +73,7 @@ def open_board(open_page, base: str, search: str = ""):
 def test_a_card_dragged_to_another_column_moves_the_lead(live_server, leads, open_page):
     app, base = live_server
     lead = leads["Dragged"]
-    page = open_board(open_page, base, "Dragged")
+    page = open_board(open_page, app, base, "Dragged")
     with same_page(page):
         page.locator(f"#card-{lead['id']}").drag_to(page.locator("#column-qualified"))
         expect(page.locator(f"#column-qualified #card-{lead['id']}")).to_be_visible()
@@ -88,7 +88,7 @@ def test_a_card_dragged_to_another_column_moves_the_lead(live_server, leads, ope
 def test_a_card_moved_with_the_keyboard(live_server, leads, open_page):
     app, base = live_server
     lead = leads["Keyed"]
-    page = open_board(open_page, base)
+    page = open_board(open_page, app, base)
     screenshot(page, "staff-board-en-1280")
     card = page.locator(f"#card-{lead['id']}")
     with same_page(page):
@@ -111,7 +111,7 @@ def test_a_card_moved_with_the_keyboard(live_server, leads, open_page):
 def test_a_card_dropped_on_lost_asks_why_first(live_server, leads, open_page):
     app, base = live_server
     lead = leads["Lost"]
-    page = open_board(open_page, base, "Lost")
+    page = open_board(open_page, app, base, "Lost")
     card = page.locator(f"#card-{lead['id']}")
     with same_page(page):
         card.drag_to(page.locator("#column-lost"))
@@ -135,7 +135,7 @@ def test_a_card_dropped_on_lost_asks_why_first(live_server, leads, open_page):
 def test_a_stale_card_is_refused_and_shown_as_it_is_now(live_server, leads, open_page):
     app, base = live_server
     lead = leads["Stale"]
-    page = open_board(open_page, base, "Stale")
+    page = open_board(open_page, app, base, "Stale")
     with app.app_context():  # someone else wins the lead while the board is open
         db.session.get(Inquiry, lead["id"]).status = "won"
         db.session.commit()
@@ -155,7 +155,7 @@ def test_without_javascript_each_card_moves_with_its_form(live_server, leads, br
     context = browser.new_context(viewport=DESKTOP, locale="en-GB", java_script_enabled=False)
     try:
         page = context.new_page()
-        sign_in(page, base, "ann@agency.be")
+        sign_in(page, app, base, "ann@agency.be")
         page.goto(base + "/staff/leads/board?country=JP")
         card = page.locator(f"#card-{lead['id']}")
         card.locator("summary").click()
@@ -174,7 +174,7 @@ def test_a_verdict_is_set_on_the_lead_page_without_a_reload(live_server, leads, 
     lead = leads["Judged"]
     first = lead["matches"][0]
     page = open_page(DESKTOP, "en")
-    sign_in(page, base, "ann@agency.be")
+    sign_in(page, app, base, "ann@agency.be")
     page.goto(f"{base}/staff/leads/{lead['id']}")
     relevant = page.locator(f"#match-{first}").get_by_role("button", name=re.compile("^Relevant"))
     with same_page(page):
