@@ -19,6 +19,8 @@ from matchmaker.extensions import db
 from matchmaker.models import (
     Activity,
     Inquiry,
+    Introduction,
+    IntroductionState,
     Match,
     Organization,
     OutboxMessage,
@@ -92,6 +94,29 @@ def add_inquiry(
     db.session.flush()
     db.session.add(Activity(inquiry_id=inquiry.id, kind="submitted", created_at=created_at))
     return inquiry
+
+
+def add_introduction(
+    inquiry: Inquiry,
+    org: Organization,
+    state: str,
+    *,
+    proposed_at: datetime,
+    sent_at: datetime | None = None,
+    answered_at: datetime | None = None,
+) -> Introduction:
+    """An introduction of the lead to org (with its match), as proposed, sent and answered then;
+    a sent one expires after 14 days."""
+    match = add_match(inquiry, org, rank=len(inquiry.matches) + 1, score=0.5,
+                      introduced_at=proposed_at)  # fmt: skip
+    introduction = Introduction(
+        match=match, inquiry=inquiry, organization=org, state=state, created_at=proposed_at,
+        sent_at=sent_at, expires_at=sent_at and sent_at + timedelta(days=14),
+        answered_at=answered_at,
+        contact_email="" if state == IntroductionState.NEEDS_CONTACT else "contact@example.be",
+    )  # fmt: skip
+    db.session.add(introduction)
+    return introduction
 
 
 def add_staff_action(
