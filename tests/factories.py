@@ -20,7 +20,6 @@ from matchmaker.models import (
     Activity,
     Inquiry,
     Introduction,
-    IntroductionState,
     Match,
     Organization,
     OutboxMessage,
@@ -96,29 +95,6 @@ def add_inquiry(
     return inquiry
 
 
-def add_introduction(
-    inquiry: Inquiry,
-    org: Organization,
-    state: str,
-    *,
-    proposed_at: datetime,
-    sent_at: datetime | None = None,
-    answered_at: datetime | None = None,
-) -> Introduction:
-    """An introduction of the lead to org (with its match), as proposed, sent and answered then;
-    a sent one expires after 14 days."""
-    match = add_match(inquiry, org, rank=len(inquiry.matches) + 1, score=0.5,
-                      introduced_at=proposed_at)  # fmt: skip
-    introduction = Introduction(
-        match=match, inquiry=inquiry, organization=org, state=state, created_at=proposed_at,
-        sent_at=sent_at, expires_at=sent_at and sent_at + timedelta(days=14),
-        answered_at=answered_at,
-        contact_email="" if state == IntroductionState.NEEDS_CONTACT else "contact@example.be",
-    )  # fmt: skip
-    db.session.add(introduction)
-    return introduction
-
-
 def add_staff_action(
     inquiry: Inquiry, user_id: int, after: timedelta, kind: str = "note", **detail: Any
 ) -> Activity:
@@ -143,3 +119,12 @@ def add_outbox_message(inquiry: Inquiry | None, recipient: str, text: str, **fie
     )
     db.session.add(message)
     return message
+
+
+def add_introduction(match: Match, state: str, **fields: Any) -> Introduction:
+    """An introduction of the match's lead to its organization, in that state."""
+    introduction = Introduction(match=match, inquiry=match.inquiry, organization=match.organization,
+                                state=state, **fields)  # fmt: skip
+    match.introduced_at = introduction.created_at = fields.get("created_at") or utcnow()
+    db.session.add(introduction)
+    return introduction

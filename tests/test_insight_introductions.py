@@ -64,8 +64,9 @@ def introduced(seeded):
             (agrifood, ACCEPTED, "2026-03-11 08:00", "2026-03-11 08:00", "2026-03-11 20:00"),  # l
         ]
         for org, (lead, state, proposed, sent, answered) in zip(orgs, plan, strict=True):
+            match = factories.add_match(lead, org, rank=len(lead.matches) + 1, score=0.5)
             factories.add_introduction(
-                lead, org, state, proposed_at=utc(proposed), sent_at=sent and utc(sent),
+                match, state, created_at=utc(proposed), sent_at=sent and utc(sent),
                 answered_at=answered and utc(answered),
             )  # fmt: skip
         db.session.commit()

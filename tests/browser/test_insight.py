@@ -72,8 +72,9 @@ def office(live_server):
             factories.add_staff_action(lead, admin.id, timedelta(hours=number + 1), text="Called")
             leads.append(lead)
         for number, state, sent, answered in INTRODUCTIONS:
+            match = factories.add_match(leads[number], orgs[4], rank=3, score=0.05)
             factories.add_introduction(
-                leads[number], orgs[4], state, proposed_at=leads[number].created_at,
+                match, state, created_at=leads[number].created_at,
                 sent_at=sent and now - timedelta(hours=sent),
                 answered_at=answered and now - timedelta(hours=answered),
             )  # fmt: skip
