@@ -1,8 +1,8 @@
 """Chart geometry for server-drawn SVG: bars and columns with their labels and values.
 
 Pure functions: numbers in, positions out; templates/staff/_charts.html draws them. Every bar
-carries its label and its value as text, and a second series is told apart by a hatch pattern
-as well as by its legend, so that no chart relies on colour alone.
+carries its label and its value as text, and further series are told apart by a hatch pattern,
+an outline or a dashed edge as well as by their legend, so that no chart relies on colour alone.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ VALUE_SPACE = 70  # room to the right of the longest bar for its value
 class BarSpec:
     value: float
     text: str  # the value as shown, e.g. "12" or "41 %"
-    style: str = "solid"  # solid | hatched
+    style: str = "solid"  # solid | hatched | outline | dashed
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,8 @@ def test_an_impossible_period_is_explained(staff_client, seeded_leads):
 
 
 @pytest.mark.parametrize("path", ["/staff/insight", "/staff/insight/gaps", "/staff/insight/quality",
-                                  "/staff/insight/over-time.csv"])
+                                  "/staff/insight/introductions", "/staff/insight/over-time.csv",
+                                  "/staff/insight/introductions-months.csv"])
 @pytest.mark.parametrize("query", ["start=0001-01-01&end=0001-01-02", "end=9999-12-31"])
 def test_a_far_off_period_is_explained_not_a_crash(staff_client, path, query):
     response = staff_client.get(f"{path}?{query}")

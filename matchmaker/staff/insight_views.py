@@ -1,4 +1,5 @@
-"""Insight pages: the dashboard, the demand gaps and the match quality, each chart as CSV too.
+"""Insight pages: the dashboard, the demand gaps, the match quality and the introductions, each
+chart as CSV too.
 
 The figures and their charts come from services/insight; these views read the period, call it
 and render."""
@@ -50,6 +51,15 @@ def insight_quality():
     return render_template("staff/insight_quality.html", form=form, quality=quality,
                            charts=insight.quality_charts(quality),
                            percent=format_percent)  # fmt: skip
+
+
+@bp.get("/insight/introductions")
+def insight_introductions():
+    form, period = _period()
+    figures = insight.introduction_figures(period)
+    return render_template("staff/insight_introductions.html", form=form, figures=figures,
+                           charts=insight.introduction_charts(figures),
+                           hours=insight.hours_text)  # fmt: skip
 
 
 @bp.get("/insight/<name>.csv")

@@ -1,5 +1,6 @@
 """The insight, privacy and API token pages in a real headless Chromium: accessible (axe-core),
-usable at 375 px in French, charts with names and numbers, a CSV download, a token that works.
+usable at 375 px in French, charts with names and numbers (the introductions' too), a CSV
+download, a token that works.
 Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from matchmaker.extensions import db
-from matchmaker.models import Status, Verdict, utcnow
+from matchmaker.models import IntroductionState, Status, Verdict, utcnow
 from matchmaker.services import accounts
 from tests import factories
 from tests.helpers import (
@@ -30,18 +31,30 @@ pytestmark = pytest.mark.browser
 ADMIN = "ada@agency.be"
 
 PAGES = ["/staff/insight", "/staff/insight/gaps", "/staff/insight/quality",
-         "/staff/admin/privacy", "/staff/admin/api-tokens"]  # fmt: skip
+         "/staff/insight/introductions", "/staff/admin/privacy",
+         "/staff/admin/api-tokens"]  # fmt: skip
+
+# Introductions of the first leads (whose sectors cycle through life sciences, agrifood, energy):
+# lead, state, sent (hours ago), answered (hours ago). Lead 3 waits for a contact (not sent).
+INTRODUCTIONS = [
+    (0, IntroductionState.ACCEPTED, 20, 14),  # life sciences, answered in 6 hours
+    (1, IntroductionState.DECLINED, 48, 24),  # agrifood, in 24 hours
+    (4, IntroductionState.SENT, 48, None),  # agrifood, awaiting an answer
+    (8, IntroductionState.EXPIRED, 16 * 24, None),  # energy
+    (3, IntroductionState.NEEDS_CONTACT, None, None),
+]
 
 
 @pytest.fixture(scope="module")
 def office(live_server):
-    """An admin, and a month of leads with matches, verdicts and staff actions."""
+    """An admin, and a month of leads with matches, verdicts, staff actions and introductions."""
     app, _ = live_server
     now = utcnow()
     with app.app_context():
         admin = accounts.create_user(ADMIN, "Ada Admin", PASSWORD, "admin")
         db.session.flush()
         orgs = factories.organizations(5)
+        leads = []
         for number in range(12):
             lead = factories.add_inquiry(
                 created_at=now - timedelta(days=2 * number + 1),
@@ -57,6 +70,14 @@ def office(live_server):
             )
             lead.matches[0].verdict = Verdict.RELEVANT if number % 2 else Verdict.NOT_RELEVANT
             factories.add_staff_action(lead, admin.id, timedelta(hours=number + 1), text="Called")
+            leads.append(lead)
+        for number, state, sent, answered in INTRODUCTIONS:
+            match = factories.add_match(leads[number], orgs[4], rank=3, score=0.05)
+            factories.add_introduction(
+                match, state, created_at=leads[number].created_at,
+                sent_at=sent and now - timedelta(hours=sent),
+                answered_at=answered and now - timedelta(hours=answered),
+            )  # fmt: skip
         db.session.commit()
     enrol(app, ADMIN)
 
@@ -93,6 +114,30 @@ def test_charts_have_a_name_their_numbers_and_a_csv(live_server, office, open_pa
     assert download.value.suggested_filename.startswith("countries-")
     content = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert content[0] == "country,code,leads" and "Japan,JP,4" in content
+
+
+def test_the_introductions_chart_has_a_name_and_its_numbers(live_server, office, open_page):
+    app, base = live_server
+    page = open_page(DESKTOP, "en")
+    sign_in(page, app, base, ADMIN)
+    page.goto(base + "/staff/insight/introductions")
+    median = page.locator(".key-figures div", has_text="Median time to an answer")
+    assert median.locator("dd").inner_text() == "15 hours"  # 6 and 24; not the expired one
+    chart = page.get_by_role("img", name=re.compile("^Introductions sent by sector"))
+    assert chart.count() == 1
+    drawn = chart.text_content()
+    assert "Agrifood" in drawn and "2 sent" in drawn and "1 declined" in drawn
+    section = page.locator("section", has=chart)
+    section.locator("summary").click()
+    assert section.get_by_role("row", name=re.compile("^Agrifood")).inner_text().split() == [
+        "Agrifood", "agrifood", "2", "0", "1", "0", "1"]  # fmt: skip
+    assert section.get_by_role("row", name=re.compile("^Energy")).inner_text().split() == [
+        "Energy", "energy", "1", "0", "0", "1", "0"]  # fmt: skip
+    with page.expect_download() as download:
+        section.get_by_role("link", name=re.compile("CSV")).click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert content[0] == "sector,code,sent,accepted,declined,expired,awaiting an answer"
+    assert "Life sciences and health,life-sciences,1,1,0,0,0" in content
 
 
 def test_an_admin_issues_a_token_that_the_api_accepts(live_server, office, open_page):

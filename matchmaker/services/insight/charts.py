@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -24,12 +24,17 @@ from matchmaker.labels import (
     country_name,
 )
 from matchmaker.services.directory import defuse_cell
-from matchmaker.services.insight.dashboard import PIPELINE, Dashboard, dashboard
+from matchmaker.services.insight.dashboard import INTRODUCTION_ACCEPTED, Dashboard, dashboard
 from matchmaker.services.insight.gaps import DemandGaps, demand_gaps
+from matchmaker.services.insight.introductions import (
+    IntroductionFigures,
+    Outcomes,
+    introduction_figures,
+)
 from matchmaker.services.insight.period import Period, Row
 from matchmaker.services.insight.quality import MatchQuality, Precision, match_quality
 
-SOLID, HATCHED = "solid", "hatched"
+SOLID, HATCHED, OUTLINE, DASHED = "solid", "hatched", "outline", "dashed"
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Chart:
     header: Sequence[str]  # the table's and the CSV's columns
     rows: Sequence[Sequence[Any]]
     legend: Sequence[tuple[str, str]] = ()  # (style, label)
+    empty: str = ""  # what the page says when there are no rows (a general sentence if blank)
 
 
 def _bars(
@@ -55,11 +61,12 @@ def _bars(
     rows: Sequence[Sequence[Any]],
     legend: Sequence[tuple[str, str]] = (),
     maximum: float | None = None,
+    empty: str = "",
 ) -> Chart:
     """A chart of horizontal bars, a group of them per row."""
     return Chart(name=name, title=title, description=description, kind="bars",
                  geometry=bar_chart(groups, maximum=maximum), header=header, rows=rows,
-                 legend=legend)  # fmt: skip
+                 legend=legend, empty=empty)  # fmt: skip
 
 
 def chart_named(name: str, period: Period) -> Chart | None:
@@ -68,6 +75,8 @@ def chart_named(name: str, period: Period) -> Chart | None:
         charts = gap_charts(demand_gaps(period))
     elif name.startswith("quality-"):
         charts = quality_charts(match_quality(period))
+    elif name.startswith("introductions-"):
+        charts = introduction_charts(introduction_figures(period))
     else:
         charts = dashboard_charts(dashboard(period))
     return next((chart for chart in charts if chart.name == name), None)
@@ -151,22 +160,30 @@ def _short_date(iso: str, granularity: str) -> str:
     return format_moment(day, "month" if granularity == "month" else "day")
 
 
+FUNNEL_LABELS = {**STATUS_LABELS, INTRODUCTION_ACCEPTED: _l("Introduction accepted")}
+FUNNEL_KINDS = {  # a row's kind -> its style, and its meaning in the table
+    "stage": (SOLID, _l("reached")),
+    "accepted": (OUTLINE, _l("at least one")),
+    "exit": (HATCHED, _l("left the pipeline")),
+}
+
+
 def _funnel_chart(funnel: Sequence[Row]) -> Chart:
+    kinds = [FUNNEL_KINDS[row.extra["kind"]] for row in funnel]
     rows = [
-        (str(STATUS_LABELS.get(row.code, row.code)), row.code, int(row.value),
-         _("reached") if row.extra["kind"] == "stage" else _("left the pipeline"))
-        for row in funnel
+        (str(FUNNEL_LABELS.get(row.code, row.code)), row.code, int(row.value), str(meaning))
+        for row, (_style, meaning) in zip(funnel, kinds, strict=True)
     ]  # fmt: skip
     return _bars(
         "funnel", _("Pipeline"),
-        _("How many of the period's leads reached each stage (from their status history), and "
-          "how many left the pipeline, by reason."),
-        [Group(f"{label} ({state})",
-               [BarSpec(value, str(value), SOLID if code in PIPELINE else HATCHED)])
-         for label, code, value, state in rows],
+        _("How many of the period's leads reached each stage (from their status history), how "
+          "many had an introduction accepted, and how many left the pipeline, by reason."),
+        [Group(f"{label} ({meaning})", [BarSpec(value, str(value), style)])
+         for (label, _code, value, meaning), (style, _m) in zip(rows, kinds, strict=True)],
         header=(_("status"), _("code"), _("leads"), _("meaning")),
         rows=rows,
         legend=((SOLID, _("reached this stage or a later one")),
+                (OUTLINE, _("at least one introduction accepted by an organization")),
                 (HATCHED, _("left the pipeline with this status"))),
     )  # fmt: skip
 
@@ -221,6 +238,57 @@ def gap_charts(gaps: DemandGaps) -> list[Chart]:
             rows=[(term.term, term.weak, term.strong, " ".join(term.codes))
                   for term in gaps.terms],
         ),
+    ]  # fmt: skip
+
+
+# Introductions --------------------------------------------------------------------------------
+
+
+def introduction_charts(figures: IntroductionFigures) -> list[Chart]:
+    sent = figures.total.sent
+    months = [(format_moment(month, "month"), month.strftime("%Y-%m"), outcomes)
+              for month, outcomes in figures.by_month if sent]  # fmt: skip
+    sectors = [(str(SECTOR_LABELS.get(code, code)) if code else _("No sector chosen"), code,
+                outcomes) for code, outcomes in figures.by_sector]  # fmt: skip
+    return [
+        _outcomes_chart("introductions-months", _("Introductions sent per month"),
+                        _("By the month each was sent (the period's first and last months only "
+                          "for their days in it), with where it stands today; the numbers also "
+                          "give those awaiting an answer."),
+                        _("month"), months),
+        _outcomes_chart("introductions-sectors", _("Introductions sent by sector"),
+                        _("By the sectors of the lead: a lead in two sectors counts its "
+                          "introductions in both, one that chose none under “No sector "
+                          "chosen”."),
+                        _("sector"), sectors),
+    ]  # fmt: skip
+
+
+def _outcomes_chart(name: str, title: str, description: str, what: str,
+                    items: Sequence[tuple[str, str, Outcomes]]) -> Chart:  # fmt: skip
+    return _bars(
+        name, title, description,
+        [Group(label, _outcome_bars(outcomes)) for label, _code, outcomes in items],
+        header=(what, _("code"), _("sent"), _("accepted"), _("declined"), _("expired"),
+                _("awaiting an answer")),
+        rows=[(label, code, o.sent, o.accepted, o.declined, o.expired, o.awaiting)
+              for label, code, o in items],
+        legend=((SOLID, _("sent")), (HATCHED, _("accepted")), (OUTLINE, _("declined")),
+                (DASHED, _("expired"))),
+        empty=_("No introductions sent in this period."),
+    )  # fmt: skip
+
+
+def _outcome_bars(outcomes: Outcomes) -> list[BarSpec]:
+    """Sent, then accepted, declined and expired; each bar says what it counts."""
+    return [
+        BarSpec(outcomes.sent, ngettext("%(num)d sent", "%(num)d sent", outcomes.sent), SOLID),
+        BarSpec(outcomes.accepted, ngettext("%(num)d accepted", "%(num)d accepted",
+                                            outcomes.accepted), HATCHED),
+        BarSpec(outcomes.declined, ngettext("%(num)d declined", "%(num)d declined",
+                                            outcomes.declined), OUTLINE),
+        BarSpec(outcomes.expired, ngettext("%(num)d expired", "%(num)d expired",
+                                           outcomes.expired), DASHED),
     ]  # fmt: skip
 
 

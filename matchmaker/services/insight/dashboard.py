@@ -12,15 +12,31 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, ActivityKind, Inquiry, Status, utcnow
+from matchmaker.models import (
+    Activity,
+    ActivityKind,
+    Inquiry,
+    Introduction,
+    IntroductionState,
+    Status,
+    utcnow,
+)
 from matchmaker.services import accounts, reminders
-from matchmaker.services.insight.period import Period, Row, ids_in, received_in, zone
+from matchmaker.services.insight.period import (
+    Period,
+    Row,
+    ids_in,
+    next_month,
+    received_in,
+    zone,
+)
 from matchmaker.services.leads.listing import OPEN_STATUSES
 
 PIPELINE: tuple[str, ...] = (
     Status.NEW, Status.QUALIFIED, Status.INTRODUCED, Status.IN_DISCUSSION, Status.WON,
 )  # fmt: skip
 EXITS: tuple[str, ...] = (Status.LOST, Status.NOT_RELEVANT, Status.SPAM)
+INTRODUCTION_ACCEPTED = "introduction_accepted"  # the funnel's row of leads with one accepted
 # Trail entries by staff that are not an action on the lead: looking at it, exporting it.
 NOT_ACTIONS = (ActivityKind.VIEWED, ActivityKind.PERSONAL_DATA_EXPORTED)
 
@@ -34,7 +50,7 @@ class Dashboard:
     by_sector: list[Row]  # a lead in several sectors counts in each
     by_country: list[Row]
     by_investor_type: list[Row]
-    funnel: list[Row]  # the pipeline stages, then the exits; extra: {"kind": stage | exit}
+    funnel: list[Row]  # extra: {"kind": stage | accepted (an introduction) | exit}
     first_action_hours: float | None  # median, over leads with a staff action
     acted_on: int
     not_acted_on: int
@@ -101,7 +117,7 @@ def _next_bucket(start: date, granularity: str) -> date:
         return start + timedelta(days=1)
     if granularity == "week":
         return start + timedelta(days=7)
-    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return next_month(start)
 
 
 def _over_time(period: Period, granularity: str, received: Sequence[datetime]) -> list[Row]:
@@ -131,8 +147,9 @@ def first_staff_actions(period: Period) -> dict[int, datetime]:
 
 
 def _funnel(period: Period, current: dict[int, str]) -> list[Row]:
-    """How many leads reached each stage of the pipeline (by their status history), and how
-    many left it for each exit (by their current status)."""
+    """How many leads reached each stage of the pipeline (by their status history), how many
+    had an introduction accepted (after the introduced stage), and how many left the pipeline
+    for each exit (by their current status)."""
     had: dict[int, set[str]] = {inquiry_id: {Status.NEW, status}
                                 for inquiry_id, status in current.items()}  # fmt: skip
     changes = db.session.execute(
@@ -148,9 +165,22 @@ def _funnel(period: Period, current: dict[int, str]) -> list[Row]:
         later = set(PIPELINE[position:])
         reached = sum(1 for statuses in had.values() if statuses & later)
         rows.append(Row(stage, reached, {"kind": "stage"}))
+        if stage == Status.INTRODUCED:
+            rows.append(Row(INTRODUCTION_ACCEPTED, _with_an_accepted_introduction(period),
+                            {"kind": "accepted"}))  # fmt: skip
     exits = Counter(status for status in current.values() if status in EXITS)
     rows += [Row(status, exits.get(status, 0), {"kind": "exit"}) for status in EXITS]
     return rows
+
+
+def _with_an_accepted_introduction(period: Period) -> int:
+    """How many of the period's leads had at least one introduction accepted."""
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Introduction.inquiry_id))).where(
+            Introduction.state == IntroductionState.ACCEPTED,
+            Introduction.inquiry_id.in_(ids_in(period)),
+        )
+    )
 
 
 def staff_load(period: Period) -> list[Row]:

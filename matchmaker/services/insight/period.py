@@ -43,6 +43,13 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    def months(self) -> list[date]:
+        """The first day of each month the period touches, in order."""
+        months = [self.start.replace(day=1)]
+        while (following := next_month(months[-1])) <= self.end:
+            months.append(following)
+        return months
+
     def bounds(self) -> tuple[datetime, datetime]:
         """[first instant, instant after the last day) as aware datetimes."""
         local = zone()
@@ -69,6 +76,11 @@ def zone() -> ZoneInfo:
 
 def local_today() -> date:
     return utcnow().astimezone(zone()).date()
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after day's."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def received_in(period: Period) -> sa.ColumnElement[bool]:
