@@ -7,10 +7,9 @@ import pyotp
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import SignInThrottle
+from matchmaker.models import Authenticator, RecoveryCode, SignInThrottle
 from matchmaker.services import accounts, sign_in_throttle, two_factor
 from matchmaker.staff import session_policy
-from matchmaker.two_factor_models import Authenticator, RecoveryCode
 from tests.helpers import (
     BOTH_DATABASES,
     CODE_STEP,

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from matchmaker import create_app
 from matchmaker.extensions import db
+from matchmaker.models import Authenticator
 from matchmaker.services import accounts, two_factor
-from matchmaker.two_factor_models import Authenticator
 from tests.helpers import CODE_STEP, PASSWORD, authenticator_code, enrol, events, login
 from tests.test_two_factor import SET_UP, SETTINGS, enrol_through_the_page, password_step
 

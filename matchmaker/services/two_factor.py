@@ -26,10 +26,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 from matchmaker.extensions import db
-from matchmaker.models import User, utcnow
+from matchmaker.models import Authenticator, RecoveryCode, User, utcnow
 from matchmaker.services import sign_in_throttle
 from matchmaker.services.accounts import PASSWORD_ALPHABET, hasher, verify_hash
-from matchmaker.two_factor_models import Authenticator, RecoveryCode
 
 ISSUER = "Walloon Matchmaker"  # the name authenticator apps show beside the account
 STEP_SECONDS = 30

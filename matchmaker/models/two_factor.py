@@ -1,6 +1,6 @@
 """The second factor's tables: each staff member's authenticator and recovery codes.
 
-Beside models.py (over its size limit); services/two_factor.py is their only user.
+services/two_factor.py is their only user.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchmaker.extensions import db
-from matchmaker.models import UTCDateTime, utcnow
+from matchmaker.models.base import UTCDateTime, utcnow
 
 
 class Authenticator(db.Model):
