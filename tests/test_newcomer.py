@@ -9,6 +9,7 @@ import pytest
 
 from matchmaker import create_app
 from matchmaker.config import ConfigError, secret_key_file
+from tests import factories
 from tests.helpers import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,23 +97,37 @@ def test_checklist_lists_what_a_fresh_install_lacks(app, client, make_user):
     assert "Before the first real leads arrive" in page
     assert 'id="setup-routing"' in page and 'id="setup-staff_inbox"' in page
     assert "leads@matchmaker.invalid" in page
-    assert 'id="setup-smtp"' in page
+    assert 'id="setup-smtp"' in page and 'id="setup-contacts"' in page
 
 
-def test_checklist_items_disappear_one_by_one(app, client, make_user):
+def test_checklist_items_disappear_one_by_one(seeded, client, make_user):
     admin = make_user("admin@agency.be", role="admin")
     login(client, admin.email)
     make_user("ann@agency.be", sectors=("energy",))
     page = client.get("/staff/").get_data(as_text=True)
     assert 'id="setup-routing"' not in page and 'id="setup-smtp"' in page
 
-    app.config["STAFF_INBOX"] = "leads@agency.be"
+    seeded.config["STAFF_INBOX"] = "leads@agency.be"
     page = client.get("/staff/").get_data(as_text=True)
     assert 'id="setup-staff_inbox"' not in page and 'id="setup-smtp"' in page
 
-    app.config["SMTP_HOST"] = "smtp.agency.be"
+    seeded.config["SMTP_HOST"] = "smtp.agency.be"
+    page = client.get("/staff/").get_data(as_text=True)
+    assert 'id="setup-smtp"' not in page and 'id="setup-contacts"' in page
+
+    with seeded.app_context():
+        org_id = factories.organizations(1)[0].id
+    client.post(f"/staff/organizations/{org_id}/contacts", data={
+        "name": "Léa Dupont", "role": "CEO", "email": "lea@acme.be", "lang": "fr"})
     page = client.get("/staff/").get_data(as_text=True)
     assert "Before the first real leads arrive" not in page
+
+
+def test_the_contacts_step_says_introductions_wait_and_links_the_filter(app, client, make_user):
+    login(client, make_user("ann@agency.be").email)
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "No organization has a contact yet: introductions wait until staff add one." in page
+    assert 'href="/staff/organizations?missing=y"' in page
 
 
 def test_a_deactivated_member_does_not_count_as_routing(app, client, make_user):

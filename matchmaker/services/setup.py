@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app
 
+from matchmaker.extensions import db
+from matchmaker.models import Contact, Organization
 from matchmaker.services import accounts
 
 PLACEHOLDER_DOMAIN = ".invalid"  # the shipped STAFF_INBOX delivers nowhere
@@ -33,12 +36,21 @@ def smtp_configured() -> bool:
     return bool(str(current_app.config.get("SMTP_HOST") or "").strip())
 
 
+def contacts_started() -> bool:
+    """Some organization has a contact person or a directory contact address (the shipped
+    directory has none: introductions wait as "needs contact" until staff add them)."""
+    has_address = sa.func.coalesce(Organization.contact_email, "") != ""
+    return bool(db.session.scalar(sa.select(sa.or_(sa.exists(sa.select(Contact.id)),
+                                                   sa.exists().where(has_address)))))  # fmt: skip
+
+
 def first_run_checklist() -> list[SetupStep]:
     """Every step, done or not, in the order to do them."""
     return [
         SetupStep("routing", routing_configured()),
         SetupStep("staff_inbox", staff_inbox_configured()),
         SetupStep("smtp", smtp_configured()),
+        SetupStep("contacts", contacts_started()),
     ]
 
 
