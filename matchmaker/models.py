@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matchmaker import likeness
 from matchmaker.extensions import db
 
 
@@ -291,6 +293,9 @@ class ActivityKind(enum.StrEnum):
     MESSAGE_RECEIVED = "message_received"
     MESSAGE_ATTACHED = "message_attached"
     SHARE_CONSENT_GRANTED = "share_consent_granted"
+    DUPLICATE_SUSPECTED = "duplicate_suspected"  # on submission: possible duplicates and why
+    MERGED_FROM = "merged_from"  # on the survivor: another lead was merged into it
+    MERGED_INTO = "merged_into"  # on the merged lead
 
 
 class NextStepKind(enum.StrEnum):
@@ -338,6 +343,16 @@ class User(UserMixin, Timestamped, db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+def _key_of(column: str, key: Callable[[str], str]) -> Callable[[Any], str]:
+    """A column default: key(the inserted row's column), e.g. its folded e-mail address."""
+    return lambda context: key(context.get_current_parameters().get(column) or "")
+
+
+def _partial_index(name: str, *columns: str, where: str) -> sa.Index:
+    """An index of the rows meeting the condition, on SQLite and PostgreSQL."""
+    return sa.Index(name, *columns, sqlite_where=sa.text(where), postgresql_where=sa.text(where))
 
 
 def new_reference() -> str:
@@ -404,8 +419,19 @@ class Inquiry(Timestamped, db.Model):
     needs_ranking: Mapped[bool] = mapped_column(default=False, index=True)
     last_staff_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    # Duplicates: keys to compare (matchmaker/likeness.py), and the lead this one was merged into
+    email_key: Mapped[str] = mapped_column(sa.String(254), default=_key_of(
+        "email", likeness.email_key), index=True)
+    email_domain: Mapped[str] = mapped_column(sa.String(254), default=_key_of(
+        "email", likeness.email_domain))
+    name_key: Mapped[str] = mapped_column(sa.String(200), default=_key_of(
+        "name", likeness.name_key))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("inquiry.id", ondelete="SET NULL"))
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     assignee: Mapped[User | None] = relationship()
+    merged_into: Mapped[Inquiry | None] = relationship(remote_side=[id])
     matches: Mapped[list[Match]] = relationship(
         back_populates="inquiry", cascade="all, delete-orphan", order_by="Match.rank"
     )
@@ -414,7 +440,17 @@ class Inquiry(Timestamped, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (sa.Index("ix_inquiry_status_created_at", "status", "created_at"),)
+    # The list, its counts and the figures read the leads not merged from indexes alone; the
+    # merged ones are few, and "not merged" must not look selective to the planners.
+    __table_args__ = (
+        _partial_index("ix_inquiry_status_created_at", "status", "created_at",
+                       where="merged_into_id IS NULL"),
+        _partial_index("ix_inquiry_live_created_at", "created_at", where="merged_into_id IS NULL"),
+        _partial_index("ix_inquiry_merged_into_id", "merged_into_id",
+                       where="merged_into_id IS NOT NULL"),
+        sa.Index("ix_inquiry_email_domain_created_at", "email_domain", "created_at"),
+        sa.Index("ix_inquiry_country_name_key", "country", "name_key"),
+    )
 
 
 class Match(db.Model):
