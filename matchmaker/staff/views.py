@@ -18,6 +18,7 @@ from matchmaker.services.leads import (
     changes,
     conversation,
     detail,
+    duplicates,
     introductions,
     listing,
     next_steps,
@@ -77,6 +78,9 @@ def lead_list():
         page=result.page,
         counts=result.counts,
         no_clear_match=result.no_clear_match,
+        duplicates=duplicates.duplicates_of(
+            [lead for lead in result.page.items if lead.merged_into_id is None],
+            per_key=duplicates.PER_KEY_IN_LIST),
         status_labels=STATUS_LABELS,
         list_url=_list_url,
         export_url=url_for("staff.lead_export", **{
@@ -102,8 +106,11 @@ def lead_detail(inquiry_id: int):
 
 
 def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
-    """The lead's page; `submitted` holds a form that failed validation, shown with its errors."""
+    """The lead's page; `submitted` holds a form that failed validation, shown with its errors.
+    A merged lead's page has no actions: it points to the lead it was merged into."""
     lead = detail.lead_detail(inquiry)
+    if inquiry.merged_into_id is not None:
+        return render_template("staff/lead_merged.html", lead=lead, inquiry=inquiry), code
     version = {"version": inquiry.version}
     search = OrganizationSearchForm(request.args)
     found = detail.organizations_to_add(inquiry, search.org_q.data or "") if (

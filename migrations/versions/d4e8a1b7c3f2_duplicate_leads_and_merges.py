@@ -1,6 +1,7 @@
 """Duplicate leads and merges: each inquiry's folded e-mail, e-mail domain and name keys
 (computed here for the rows already there, by matchmaker/likeness.py as the app does), and the
-lead it was merged into, with when.
+lead it was merged into, with when. The lead list's two indexes end with merged_into_id, so that
+the leads not merged are still listed and counted from indexes alone.
 
 Revision ID: d4e8a1b7c3f2
 Revises: c0615646fc64
@@ -20,6 +21,8 @@ branch_labels = None
 depends_on = None
 
 BATCH = 1000
+LIST_INDEXES = {'ix_inquiry_created_at': ['created_at'],
+                'ix_inquiry_status_created_at': ['status', 'created_at']}
 
 
 def upgrade():
@@ -39,20 +42,14 @@ def upgrade():
                               ['email_domain', 'created_at'], unique=False)
         batch_op.create_index('ix_inquiry_country_name_key', ['country', 'name_key'],
                               unique=False)
-        _partial_index(batch_op, 'ix_inquiry_merged_into_id', ['merged_into_id'],
-                       'merged_into_id IS NOT NULL')
-        # The leads not merged, from indexes alone (the list, its counts, the figures)
-        batch_op.drop_index('ix_inquiry_status_created_at')
-        _partial_index(batch_op, 'ix_inquiry_status_created_at', ['status', 'created_at'],
-                       'merged_into_id IS NULL')
-        _partial_index(batch_op, 'ix_inquiry_live_created_at', ['created_at'],
-                       'merged_into_id IS NULL')
+        batch_op.create_index('ix_inquiry_merged_into_id', ['merged_into_id'], unique=False,
+                              sqlite_where=sa.text('merged_into_id IS NOT NULL'),
+                              postgresql_where=sa.text('merged_into_id IS NOT NULL'))
+        # The unmerged leads of the list, its counts and the figures, from these indexes alone
+        for name, columns in LIST_INDEXES.items():
+            batch_op.drop_index(name)
+            batch_op.create_index(name, [*columns, 'id', 'merged_into_id'], unique=False)
     _fill_keys()
-
-
-def _partial_index(batch_op, name, columns, where):
-    batch_op.create_index(name, columns, unique=False, sqlite_where=sa.text(where),
-                          postgresql_where=sa.text(where))
 
 
 def _fill_keys():
@@ -78,10 +75,9 @@ def _fill_keys():
 
 def downgrade():
     with op.batch_alter_table('inquiry', schema=None) as batch_op:
-        batch_op.drop_index('ix_inquiry_live_created_at')
-        batch_op.drop_index('ix_inquiry_status_created_at')
-        batch_op.create_index('ix_inquiry_status_created_at', ['status', 'created_at'],
-                              unique=False)
+        for name, columns in LIST_INDEXES.items():
+            batch_op.drop_index(name)
+            batch_op.create_index(name, columns, unique=False)
         batch_op.drop_index('ix_inquiry_merged_into_id')
         batch_op.drop_index('ix_inquiry_country_name_key')
         batch_op.drop_index('ix_inquiry_email_domain_created_at')
