@@ -143,6 +143,13 @@ DECLINE_REASON_LABELS = {
     "other": _l("Another reason"),
 }
 
+# Why two leads may be one investor (services/leads/duplicates.Reason).
+DUPLICATE_REASON_LABELS = {
+    "same_email": _l("same e-mail"),
+    "same_company": _l("same company domain and similar company name"),
+    "same_person": _l("similar name, same country"),
+}
+
 LANGUAGE_LABELS = {"en": "English", "fr": "Français"}
 
 MESSAGE_TEMPLATE_LABELS = {
@@ -353,6 +360,8 @@ def init_app(app: Flask) -> None:
         decline_reason_label=lambda code: DECLINE_REASON_LABELS.get(code, code),
         language_label=lambda code: LANGUAGE_LABELS.get(code, code),
         field_label=lambda code: FIELD_LABELS.get(code, code),
+        duplicate_reasons=lambda codes: "; ".join(
+            str(DUPLICATE_REASON_LABELS.get(code, code)) for code in codes),
         country_name=country_name,
         match_reasons=match_reasons,
         strength_label=strength_label,

@@ -192,8 +192,9 @@ def submit(client, lang: str = "en", **changes):
 
 
 def text(response) -> str:
-    """The page's visible text, tags stripped and whitespace collapsed."""
-    page = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    """The page's (or an HTML string's) visible text, tags stripped and whitespace collapsed."""
+    html = response if isinstance(response, str) else response.get_data(as_text=True)
+    page = re.sub(r"<[^>]+>", " ", html)
     return " ".join(htmllib.unescape(page).split())
 
 

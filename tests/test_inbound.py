@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -18,7 +19,14 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, Inquiry, LeadMessage, MessageAttachment, User
+from matchmaker.models import (
+    Activity,
+    Inquiry,
+    LeadMessage,
+    MessageAttachment,
+    User,
+    utcnow,
+)
 from matchmaker.services import inbound, outbox, privacy
 from tests import factories
 from tests.helpers import BOTH_DATABASES, login, text
@@ -254,6 +262,29 @@ def test_staff_attach_an_unmatched_mail_to_a_lead_or_discard_it(mail_app, receiv
         assert db.session.scalar(sa.select(sa.func.count()).select_from(MessageAttachment)) == 1
     again = client.post(f"/staff/mail/unmatched/{first.id}/discard")
     assert again.status_code == 404  # on a lead now: not unmatched mail any more
+
+
+@BOTH_DATABASES
+def test_a_reply_to_a_merged_leads_address_lands_on_its_survivor(mail_app, receiver, lead, client):
+    with mail_app.app_context():
+        survivor = factories.add_inquiry(name="Aiko Tanaka", email="AIKO@example.jp",
+                                         created_at=utcnow() - timedelta(days=9))  # fmt: skip
+        db.session.commit()
+        survivor_id, survivor_code = survivor.id, survivor.code
+        versions = [db.session.get(Inquiry, i).version for i in (survivor_id, lead["id"])]
+    login(client, "ann@agency.be")
+    merged = client.post("/staff/leads/merge", data={
+        "keep": survivor_id, "merge": lead["id"], "keep_version": versions[0],
+        "merge_version": versions[1]})  # fmt: skip
+    assert merged.headers["Location"] == f"/staff/leads/{survivor_id}"
+
+    deliver(receiver, reply(lead["address"]))
+    [message] = messages(mail_app)
+    assert message.inquiry_id == survivor_id and message.recipient == lead["address"]
+    page = text(client.get(f"/staff/leads/{survivor_id}"))
+    assert "Aiko Tanaka (aiko@example.jp) wrote: Re: Your project" in page
+    assert f"This lead was merged into {survivor_code}" in text(
+        client.get(f"/staff/leads/{lead['id']}"))
 
 
 @BOTH_DATABASES

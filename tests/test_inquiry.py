@@ -304,7 +304,7 @@ def test_ranking_failure_saves_the_inquiry_for_reranking(app, client, monkeypatc
 
 @BOTH_DATABASES
 def test_mail_failure_still_saves_the_inquiry_and_its_matches(app, client, monkeypatch):
-    def broken(inquiry, assignee):
+    def broken(inquiry, assignee, duplicates=()):
         raise RuntimeError("template missing")
 
     monkeypatch.setattr(submission, "send_new_lead_mails", broken)
@@ -319,7 +319,7 @@ def test_mail_failure_still_saves_the_inquiry_and_its_matches(app, client, monke
 def test_mail_failure_keeps_the_lead_assigned(app, client, monkeypatch, make_user):
     make_user("bio@agency.be", sectors=("life-sciences",))
 
-    def broken(inquiry, assignee):
+    def broken(inquiry, assignee, duplicates=()):
         raise RuntimeError("template missing")
 
     monkeypatch.setattr(submission, "send_new_lead_mails", broken)

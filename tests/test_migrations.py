@@ -84,6 +84,25 @@ def test_the_bilingual_revision_keeps_rows_and_moves_french_profiles(database_ur
         db.engine.dispose()
 
 
+@BOTH_DATABASES
+def test_the_duplicates_revision_computes_the_keys_of_the_leads_there(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    with app.app_context():
+        upgrade(revision="c0615646fc64")
+        with db.engine.begin() as connection:
+            _insert(connection, "inquiry", reference="r", code="WM-AAAAAA",
+                    email="Kenji.Sato@HelixBridge.Example")  # fmt: skip
+            connection.execute(sa.text("UPDATE inquiry SET name = 'Dr. SATŌ Kenji'"))
+        upgrade(revision="d4e8a1b7c3f2")
+        with db.engine.connect() as connection:
+            keys = connection.execute(sa.text(
+                "SELECT email_folded, email_domain, name_key, merged_into_id FROM inquiry")).one()
+        assert tuple(keys) == ("kenji.sato@helixbridge.example", "helixbridge.example",
+                               "kenji sato", None)  # fmt: skip
+        downgrade(revision="c0615646fc64")
+        db.engine.dispose()
+
+
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 # Rows per table when a database is filled (2 for the others), and values that the data
 # migrations read (the rest is filled by column type).

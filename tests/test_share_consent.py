@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, Inquiry, OutboxMessage
+from matchmaker.models import Activity, Inquiry, OutboxMessage, utcnow
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
 from tests import factories
 from tests.helpers import BOTH_DATABASES, login, text
@@ -114,3 +115,22 @@ def test_the_consent_request_mail_names_the_link_and_the_trail_records_the_reque
     login(client, "ann@agency.be")
     page = text(client.get(f"/staff/leads/{lead_id}"))
     assert "Ann Peeters asked the investor for consent to share: Puis-je partager ?" in page
+
+
+def test_the_link_of_a_lead_merged_since_allows_sharing_on_its_survivor(app, client, lead_id,
+                                                                         link):  # fmt: skip
+    with app.app_context():
+        survivor = factories.add_inquiry(share_consent=False, email="AIKO@example.jp", lang="fr",
+                                         created_at=utcnow() - timedelta(days=5))  # fmt: skip
+        db.session.commit()
+        survivor_id, code = survivor.id, survivor.code
+        versions = [db.session.get(Inquiry, i).version for i in (survivor_id, lead_id)]
+    login(client, "ann@agency.be")
+    client.post("/staff/leads/merge", data={"keep": survivor_id, "merge": lead_id,
+                                            "keep_version": versions[0],
+                                            "merge_version": versions[1]})  # fmt: skip
+    client.post("/staff/logout")
+    assert code in text(client.get(link))  # "vous nous avez envoyé la demande WM-…"
+    assert client.post(link).status_code == 303
+    assert consent(app, survivor_id)[0] is True
+    assert consent(app, lead_id)[0] is False

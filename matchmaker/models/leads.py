@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from matchmaker import likeness
 from matchmaker.extensions import db
 from matchmaker.models.base import (
     TagSet,
@@ -89,6 +91,9 @@ class ActivityKind(enum.StrEnum):
     MESSAGE_RECEIVED = "message_received"
     MESSAGE_ATTACHED = "message_attached"
     SHARE_CONSENT_GRANTED = "share_consent_granted"
+    DUPLICATE_SUSPECTED = "duplicate_suspected"  # on submission: possible duplicates and why
+    MERGED_FROM = "merged_from"  # on the survivor: another lead was merged into it
+    MERGED_INTO = "merged_into"  # on the merged lead
 
 
 class NextStepKind(enum.StrEnum):
@@ -112,8 +117,14 @@ class LostReason(enum.StrEnum):
     OTHER = "other"
 
 
+def _key_of(column: str, key: Callable[[str], str]) -> Callable[[Any], str]:
+    """A column default: key(the inserted row's column), e.g. its folded e-mail address."""
+    return lambda context: key(context.get_current_parameters().get(column) or "")
+
+
 class Inquiry(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # indexes below
     reference: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_reference)
     code: Mapped[str] = mapped_column(sa.String(16), unique=True, default=new_code)
     submission_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
@@ -149,8 +160,19 @@ class Inquiry(Timestamped, db.Model):
     needs_ranking: Mapped[bool] = mapped_column(default=False, index=True)
     last_staff_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    # Duplicates: keys to compare (matchmaker/likeness.py), and the lead this one was merged into
+    email_folded: Mapped[str] = mapped_column(sa.String(254), default=_key_of(
+        "email", likeness.folded_email), index=True)
+    email_domain: Mapped[str] = mapped_column(sa.String(254), default=_key_of(
+        "email", likeness.email_domain))
+    name_key: Mapped[str] = mapped_column(sa.String(200), default=_key_of(
+        "name", likeness.name_key))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("inquiry.id", ondelete="SET NULL"))
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     assignee: Mapped[User | None] = relationship()
+    merged_into: Mapped[Inquiry | None] = relationship(remote_side=[id])
     matches: Mapped[list[Match]] = relationship(
         back_populates="inquiry", cascade="all, delete-orphan", order_by="Match.rank"
     )
@@ -159,7 +181,18 @@ class Inquiry(Timestamped, db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (sa.Index("ix_inquiry_status_created_at", "status", "created_at"),)
+    # The list, its counts and the figures read the leads not merged from these indexes alone
+    # (merged_into_id last); a partial index finds the few merged ones without looking
+    # selective for "not merged" to the planners.
+    __table_args__ = (
+        sa.Index("ix_inquiry_created_at", "created_at", "id", "merged_into_id"),
+        sa.Index("ix_inquiry_status_created_at", "status", "created_at", "id", "merged_into_id"),
+        sa.Index("ix_inquiry_merged_into_id", "merged_into_id",
+                 sqlite_where=sa.text("merged_into_id IS NOT NULL"),
+                 postgresql_where=sa.text("merged_into_id IS NOT NULL")),
+        sa.Index("ix_inquiry_email_domain_created_at", "email_domain", "created_at"),
+        sa.Index("ix_inquiry_country_name_key", "country", "name_key"),
+    )
 
     @validates("email")
     def _keep_email_normalized(self, _key: str, address: str) -> str:

@@ -19,7 +19,7 @@ from matchmaker.public.forms import INTERESTS_MAX, INTERESTS_MIN, DirectorySearc
 from matchmaker.public.profile_forms import ProfileLinkForm
 from matchmaker.security import keep_private, safe_next_path
 from matchmaker.services import directory, ranking
-from matchmaker.services.leads import detail, introductions, submission
+from matchmaker.services.leads import detail, introductions, merging, submission
 from matchmaker.services.mail import agency_contact
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION, notice_template
 from matchmaker.services.ranking import TOP_MATCHES
@@ -107,15 +107,18 @@ def inquiry_received():
 
 @bp.get("/inquiry/<reference>")
 def inquiry_result(reference: str):
-    """The investor's own page: their reference, their matches and what happens next."""
-    inquiry = submission.inquiry_by_reference(reference)
-    if inquiry is None:
+    """The investor's own page: their reference, their matches and what happens next (those of
+    the lead it was merged into, saying so)."""
+    received = submission.inquiry_by_reference(reference)
+    if received is None:
         abort(404)
+    inquiry = merging.survivor(received)
     # The address is the only key to this page: keep it out of caches, referrers and indexes.
     return keep_private(make_response(
         render_template(
             "public/inquiry_result.html",
             inquiry=inquiry,
+            merged_from=received if received is not inquiry else None,
             matches=detail.top_matches(inquiry, TOP_MATCHES),
             no_clear_match=ranking.has_no_clear_match(inquiry),
             progress=introductions.progress(inquiry),

@@ -22,18 +22,23 @@ from matchmaker.models import (
 )
 from matchmaker.services.directory import Change
 from matchmaker.services.leads.detail import top_matches
+from matchmaker.services.leads.duplicates import Duplicate
 from matchmaker.services.outbox import enqueue
 from matchmaker.services.ranking import has_no_clear_match
 
 MAIL_MATCHES = 5  # the most matches a new-lead mail lists (fewer when the engine's list is shorter)
 
 
-def send_new_lead_mails(inquiry: Inquiry, assignee: User | None) -> None:
-    """The investor's confirmation and the staff notification of a new lead."""
+def send_new_lead_mails(
+    inquiry: Inquiry, assignee: User | None, duplicates: Sequence[Duplicate] = ()
+) -> None:
+    """The investor's confirmation and the staff notification of a new lead (with its possible
+    duplicates)."""
     matches = top_matches(inquiry, MAIL_MATCHES)
     unclear = has_no_clear_match(inquiry)
     send_confirmation(inquiry, matches, no_clear_match=unclear)
-    send_new_lead_notification(inquiry, assignee, matches, no_clear_match=unclear)
+    send_new_lead_notification(inquiry, assignee, matches, no_clear_match=unclear,
+                               duplicates=duplicates)  # fmt: skip
 
 
 def send_confirmation(
@@ -52,12 +57,14 @@ def send_new_lead_notification(
     matches: Sequence[Match],
     *,
     no_clear_match: bool = False,
+    duplicates: Sequence[Duplicate] = (),
 ) -> OutboxMessage:
     """To the assignee (or the staff inbox): who wrote, what they seek, the matches (the engine's
-    list as cut, at most MAIL_MATCHES), and whether the lead has no clear match."""
+    list as cut, at most MAIL_MATCHES), whether the lead has no clear match, and its possible
+    duplicates."""
     return _send("new_lead", _staff_address(assignee), _staff_lang(), inquiry=inquiry,
                  matches=matches, no_clear_match=no_clear_match, assignee=assignee,
-                 lead_url=lead_url(inquiry))  # fmt: skip
+                 duplicates=duplicates, lead_url=lead_url(inquiry))  # fmt: skip
 
 
 def send_introduction_request(introduction: Introduction, answer_url: str) -> OutboxMessage:

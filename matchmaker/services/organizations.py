@@ -10,6 +10,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Introduction, IntroductionState, Match, Organization
+from matchmaker.services.leads.listing import unmerged
 
 SHOWN = 50  # the most leads and introductions the page lists (newest first)
 
@@ -51,9 +52,11 @@ def acceptance(org: Organization) -> Acceptance:
 
 
 def leads(org: Organization, limit: int = SHOWN) -> tuple[list[Match], int]:
-    """The organization's current matches with their leads, newest lead first, and how many."""
-    where = sa.and_(Match.organization_id == org.id, Match.superseded_at.is_(None))
-    total = db.session.scalar(sa.select(sa.func.count(Match.id)).where(where)) or 0
+    """The organization's current matches with their leads, newest lead first, and how many
+    (a merged lead's leftover matches are on its survivor already: left out)."""
+    where = sa.and_(Match.organization_id == org.id, Match.superseded_at.is_(None), unmerged())
+    total = db.session.scalar(
+        sa.select(sa.func.count(Match.id)).join(Match.inquiry).where(where)) or 0
     matches = db.session.scalars(
         sa.select(Match).join(Match.inquiry).where(where).options(contains_eager(Match.inquiry))
         .order_by(Inquiry.created_at.desc(), Match.id.desc()).limit(limit)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from matchmaker.extensions import db
 from matchmaker.models import Activity, ActivityKind, Inquiry, User, utcnow
-from matchmaker.services.leads.listing import OPEN_STATUSES
+from matchmaker.services.leads.listing import OPEN_STATUSES, unmerged
 from matchmaker.services.mail import lead_url, send_stale_reminder
 
 log = logging.getLogger(__name__)
@@ -36,15 +36,16 @@ def last_touched() -> sa.ColumnElement[datetime]:
 
 
 def stale_condition(now: datetime | None = None) -> sa.ColumnElement[bool]:
-    """SQL: the lead is open and untouched for STALE_AFTER_DAYS."""
+    """SQL: the lead is open (not merged) and untouched for STALE_AFTER_DAYS."""
     cutoff = (now or utcnow()) - stale_after()
-    return sa.and_(Inquiry.status.in_(OPEN_STATUSES), last_touched() < cutoff)
+    return sa.and_(Inquiry.status.in_(OPEN_STATUSES), unmerged(), last_touched() < cutoff)
 
 
 def is_stale(inquiry: Inquiry, now: datetime | None = None) -> bool:
     """The same test on a loaded lead (for highlighting it in the lead list)."""
     touched = inquiry.last_staff_action_at or inquiry.created_at
-    return inquiry.status in OPEN_STATUSES and touched < (now or utcnow()) - stale_after()
+    return (inquiry.status in OPEN_STATUSES and inquiry.merged_into_id is None
+            and touched < (now or utcnow()) - stale_after())  # fmt: skip
 
 
 def idle_days(inquiry: Inquiry, now: datetime | None = None) -> int:

@@ -82,6 +82,7 @@ from matchmaker.staff import (  # noqa: E402,F401  (routes register on bp)
     directory_views,
     insight_views,
     lead_bulk_views,
+    merge_views,
     next_step_views,
     organization_views,
     outbox_views,

@@ -34,6 +34,7 @@ class LeadFilterForm(BaseForm):
     received_from = DateField(_l("Received from"), validators=[Optional(), plausible_date])
     received_to = DateField(_l("Received until"), validators=[Optional(), plausible_date])
     needs_ranking = BooleanField(_l("Only leads to re-rank"))
+    merged = BooleanField(_l("Only leads merged into others"))
     sort = SelectField(_l("Sort by"), validators=[Optional()])
 
     SORT_LABELS = {
@@ -80,6 +81,7 @@ class LeadFilterForm(BaseForm):
             received_from=value(self.received_from, None),
             received_to=value(self.received_to, None),
             needs_ranking=bool(self.needs_ranking.data),
+            merged=bool(self.merged.data),
             sort=value(self.sort, "newest") or "newest",
         )
 

@@ -27,6 +27,7 @@ from matchmaker.services.leads import (
     changes,
     conversation,
     detail,
+    duplicates,
     introductions,
     listing,
     next_steps,
@@ -86,6 +87,9 @@ def list_page(code: int = 200, save_form: SavedFilterForm | None = None):
         page=result.page,
         counts=result.counts,
         no_clear_match=result.no_clear_match,
+        duplicates=duplicates.duplicates_of(
+            [lead for lead in result.page.items if lead.merged_into_id is None],
+            per_key=duplicates.PER_KEY_IN_LIST),
         status_labels=STATUS_LABELS,
         list_url=_list_url,
         export_url=url_for("staff.lead_export", **{
@@ -111,7 +115,11 @@ def lead_detail(inquiry_id: int):
 
 
 def _detail_page(inquiry: Inquiry, code: int = 200, **submitted: FlaskForm):
-    """The lead's page; `submitted` holds a form that failed validation, shown with its errors."""
+    """The lead's page; `submitted` holds a form that failed validation, shown with its errors.
+    A merged lead's page has no actions: it points to the lead it was merged into."""
+    if inquiry.merged_into_id is not None:
+        lead = detail.lead_detail(inquiry)
+        return render_template("staff/lead_merged.html", lead=lead, inquiry=inquiry), code
     return render_template("staff/lead_detail.html", **_detail_context(inquiry, **submitted)), code
 
 

@@ -1,6 +1,7 @@
-"""Received mail: onto the thread of the lead its recipient's token names (the assignee is
-told by mail), or, when it names none, into the unmatched list, from which staff attach it to
-a lead or discard it. Services flush; the receiver or the request commits."""
+"""Received mail: onto the thread of the lead its recipient's token names, or of the lead that
+one was merged into (the assignee is told by mail), or, when it names none, into the unmatched
+list, from which staff attach it to a lead or discard it. Services flush; the receiver or the
+request commits."""
 
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ from matchmaker.models import (
 from matchmaker.services import mail
 from matchmaker.services.inbound import addresses
 from matchmaker.services.inbound.parsing import ReceivedMail, parse
+from matchmaker.services.leads import merging
 from matchmaker.services.leads.changes import WorkflowError, change, record
+from matchmaker.services.leads.listing import unmerged
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,9 @@ def receive(raw: bytes, recipients: Sequence[str]) -> list[LeadMessage]:
 
 
 def _lead(code: str) -> Inquiry | None:
-    return db.session.scalar(sa.select(Inquiry).where(Inquiry.code == code))
+    """The lead with that code, or the lead it was merged into (where its replies belong)."""
+    inquiry = db.session.scalar(sa.select(Inquiry).where(Inquiry.code == code))
+    return merging.survivor(inquiry) if inquiry is not None else None
 
 
 def _already_on(inquiry: Inquiry, message_id: str) -> bool:
@@ -122,7 +127,7 @@ def leads_from(address: str, limit: int = 5) -> list[Inquiry]:
     if not address:
         return []
     return list(db.session.scalars(
-        sa.select(Inquiry).where(sa.func.lower(Inquiry.email) == address.lower())
+        sa.select(Inquiry).where(sa.func.lower(Inquiry.email) == address.lower(), unmerged())
         .order_by(Inquiry.created_at.desc()).limit(limit)
     ))  # fmt: skip
 

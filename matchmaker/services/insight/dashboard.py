@@ -30,7 +30,7 @@ from matchmaker.services.insight.period import (
     received_in,
     zone,
 )
-from matchmaker.services.leads.listing import OPEN_STATUSES
+from matchmaker.services.leads.listing import OPEN_STATUSES, unmerged
 
 PIPELINE: tuple[str, ...] = (
     Status.NEW, Status.QUALIFIED, Status.INTRODUCED, Status.IN_DISCUSSION, Status.WON,
@@ -186,7 +186,7 @@ def _with_an_accepted_introduction(period: Period) -> int:
 def staff_load(period: Period) -> list[Row]:
     """Per staff member (active, or still holding open leads) and for nobody: open leads now,
     how many of them are stale, and the leads received in the period assigned to them."""
-    open_by = _per_assignee(Inquiry.status.in_(OPEN_STATUSES))
+    open_by = _per_assignee(sa.and_(Inquiry.status.in_(OPEN_STATUSES), unmerged()))
     stale_by = _per_assignee(reminders.stale_condition(utcnow()))
     received_by = _per_assignee(received_in(period))
     rows = [

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from matchmaker.models import Inquiry, utcnow
+from matchmaker.services.leads.listing import unmerged
 
 DEFAULT_DAYS = 90
 
@@ -84,9 +85,10 @@ def next_month(day: date) -> date:
 
 
 def received_in(period: Period) -> sa.ColumnElement[bool]:
-    """The condition on Inquiry: received in the period."""
+    """The condition on Inquiry: received in the period (a lead merged into another is counted
+    once, as its survivor)."""
     start, end = period.bounds()
-    return sa.and_(Inquiry.created_at >= start, Inquiry.created_at < end)
+    return sa.and_(Inquiry.created_at >= start, Inquiry.created_at < end, unmerged())
 
 
 def ids_in(period: Period) -> sa.Select[tuple[int]]:

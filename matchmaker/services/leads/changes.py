@@ -64,8 +64,8 @@ def change(
 ) -> Callable[Concatenate[Inquiry, User, int | None, P], R]:
     """Make command a change taking the page's version after (inquiry, user).
 
-    The command runs once the version is checked (None skips the check, for a note, which
-    overwrites nothing; a concurrent change is still caught by the version counter at the
+    The command runs once the version is checked by `check` (None skips the check, for a note,
+    which overwrites nothing; a concurrent change is still caught by the version counter at the
     flush). A command returning False changed nothing: the lead is not touched. On an error the
     caller rolls back (its request's transaction holds nothing else).
     """
@@ -73,8 +73,7 @@ def change(
     @functools.wraps(command)
     def run(inquiry: Inquiry, user: User, version: int | None, *args: P.args,
             **kwargs: P.kwargs) -> R:  # fmt: skip
-        if version is not None and inquiry.version != version:
-            raise Conflict()
+        check(inquiry, version)
         try:
             result = command(inquiry, user, *args, **kwargs)
             if result is not False:
@@ -85,6 +84,16 @@ def change(
         return result
 
     return run
+
+
+def check(inquiry: Inquiry, version: int | None) -> None:
+    """The one version check: Conflict if the lead changed since its page showed version (None:
+    not checked); a WorkflowError if it was merged into another, which takes every change."""
+    if inquiry.merged_into is not None:
+        raise WorkflowError(_("This lead was merged into %(code)s: work on that one.",
+                              code=inquiry.merged_into.code))  # fmt: skip
+    if version is not None and inquiry.version != version:
+        raise Conflict()
 
 
 def record(inquiry: Inquiry, user: User, kind: ActivityKind, **detail: Any) -> None:

@@ -1,7 +1,8 @@
 """Consent to share asked after the inquiry: the signed link a consent request carries, and the
 investor allowing sharing by it, recorded with the time and the privacy notice's version. The
 link is refused (and changes nothing) once sharing is allowed, after CONSENT_LINK_DAYS, or when
-altered. Services flush; the request commits."""
+altered; the link of a lead merged since allows sharing on the lead it was merged into.
+Services flush; the request commits."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask import current_app
 from matchmaker.extensions import db
 from matchmaker.links import absolute_url
 from matchmaker.models import Activity, ActivityKind, Inquiry, utcnow
+from matchmaker.services.leads.merging import survivor
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
 from matchmaker.services.signed_links import LinkRefused, make_token, read_token
 
@@ -44,6 +46,7 @@ def _open(token: str) -> Inquiry:
     inquiry = db.session.get(Inquiry, inquiry_id)
     if inquiry is None or inquiry.code != code:
         raise LinkRefused("tampered")
+    inquiry = survivor(inquiry)  # merged since: its request is on the survivor's thread now
     if inquiry.share_consent:
         raise LinkRefused("used", inquiry)
     return inquiry

@@ -24,9 +24,9 @@ from matchmaker.models import (
     utcnow,
 )
 from matchmaker.services import accounts, directory, ranking
+from matchmaker.services.leads.duplicates import Duplicate, possible_duplicates
 
 VIEW_LOG_INTERVAL = timedelta(hours=1)  # one "viewed" entry per staff member and lead per hour
-DUPLICATES_LIMIT = 20
 ORGANIZATION_RESULTS = 10
 
 
@@ -46,7 +46,7 @@ class LeadDetail:
     matches: list[Match]  # current: pinned first, then the engine's order, then staff additions
     previous: list[Ranking]  # newest first
     activities: list[Activity]  # newest first
-    duplicates: list[Inquiry]
+    duplicates: list[Duplicate]  # none for a merged lead
     staff: list[User]  # active accounts, for assignment
     no_clear_match: bool  # ranked, but nothing strong: a specialist looks personally
 
@@ -87,7 +87,7 @@ def lead_detail(inquiry: Inquiry) -> LeadDetail:
         matches=current_matches(inquiry),
         previous=previous[::-1],
         activities=list(activities),
-        duplicates=possible_duplicates(inquiry),
+        duplicates=[] if inquiry.merged_into_id else possible_duplicates(inquiry),
         staff=accounts.active_staff(),
         no_clear_match=ranking.has_no_clear_match(inquiry),
     )
@@ -104,21 +104,6 @@ def current_matches(inquiry: Inquiry) -> list[Match]:
 def introducible(inquiry: Inquiry) -> list[Match]:
     """The current matches the investor was not introduced to yet."""
     return [match for match in current_matches(inquiry) if match.introduced_at is None]
-
-
-def possible_duplicates(inquiry: Inquiry) -> list[Inquiry]:
-    """Other leads from the same email address (in any case) or organization, newest first."""
-    same = [Inquiry.email_normalized == inquiry.email_normalized]
-    if inquiry.organization.strip():
-        same.append(Inquiry.organization == inquiry.organization)
-    return list(
-        db.session.scalars(
-            sa.select(Inquiry)
-            .where(Inquiry.id != inquiry.id, sa.or_(*same))
-            .order_by(Inquiry.created_at.desc(), Inquiry.id.desc())
-            .limit(DUPLICATES_LIMIT)
-        )
-    )
 
 
 def organizations_to_add(inquiry: Inquiry, text: str) -> list[Organization]:

@@ -41,6 +41,7 @@ class LeadFilters:
     received_from: date | None = None  # dates in the back office's time zone, both included
     received_to: date | None = None
     needs_ranking: bool = False
+    merged: bool = False  # the leads merged into others, instead of the others
     sort: str = "newest"
 
 
@@ -118,7 +119,7 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
         rows = db.session.execute(
             sa.select(Inquiry, no_clear_match())
             .where(Inquiry.id.in_(result.items))
-            .options(joinedload(Inquiry.assignee))
+            .options(joinedload(Inquiry.assignee), joinedload(Inquiry.merged_into))
         )
         by_id = {}
         for inquiry, unclear in rows:
@@ -150,8 +151,18 @@ def status_counts(filters: LeadFilters = LeadFilters()) -> dict[str, int]:
     return counts
 
 
+def unmerged() -> sa.ColumnElement[bool]:
+    """SQL: the lead was not merged into another (a merged one lives on in its survivor, and
+    counting it too would count the investor twice)."""
+    return Inquiry.merged_into_id.is_(None)
+
+
 def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = []
+    if filters.merged:
+        conditions.append(Inquiry.merged_into_id.is_not(None))
+    elif not CODE_PATTERN.match(filters.q.strip().upper()):  # a code finds its lead, merged or not
+        conditions.append(unmerged())
     if with_status and filters.status == OPEN:
         conditions.append(Inquiry.status.in_(OPEN_STATUSES))
     elif with_status and filters.status:
@@ -215,7 +226,7 @@ def my_open_leads(user: User, limit: int = 10) -> list[Inquiry]:
     return list(
         db.session.scalars(
             sa.select(Inquiry)
-            .where(Inquiry.assignee_id == user.id, Inquiry.status.in_(OPEN_STATUSES))
+            .where(Inquiry.assignee_id == user.id, Inquiry.status.in_(OPEN_STATUSES), unmerged())
             .order_by(Inquiry.created_at.desc(), Inquiry.id.desc())
             .limit(limit)
         )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from matchmaker.extensions import db
 from matchmaker.matching import EmptyQueryError
 from matchmaker.models import Activity, ActivityKind, Inquiry, Match, User, utcnow
+from matchmaker.services.leads.duplicates import Duplicate, possible_duplicates
 from matchmaker.services.mail import send_new_lead_mails
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
 from matchmaker.services.ranking import rank_inquiry
@@ -96,7 +97,7 @@ def _save_inquiry(answers: Mapping[str, Any], *, lang: str, submission_key: str)
             detail={"matches": len(inquiry.matches), "needs_ranking": inquiry.needs_ranking},
         )
     )
-    _notify(inquiry, _route(inquiry))
+    _notify(inquiry, _route(inquiry), _duplicates(inquiry))
     db.session.flush()
     return inquiry
 
@@ -124,11 +125,27 @@ def _route(inquiry: Inquiry) -> User | None:
         return None
 
 
-def _notify(inquiry: Inquiry, assignee: User | None) -> None:
+def _duplicates(inquiry: Inquiry) -> list[Duplicate]:
+    """The lead's possible duplicates, noted on its trail; none if looking fails (it is kept)."""
+    try:
+        with db.session.begin_nested():
+            found = possible_duplicates(inquiry)
+    except Exception:
+        log.exception("Looking for duplicates of inquiry %s failed", inquiry.code)
+        return []
+    if found:
+        leads = [{"id": duplicate.lead.id, "code": duplicate.lead.code,
+                  "reasons": list(duplicate.reasons)} for duplicate in found]  # fmt: skip
+        db.session.add(Activity(inquiry_id=inquiry.id, kind=ActivityKind.DUPLICATE_SUSPECTED,
+                                detail={"leads": leads}))  # fmt: skip
+    return found
+
+
+def _notify(inquiry: Inquiry, assignee: User | None, duplicates: list[Duplicate]) -> None:
     """Queue the confirmation and the staff notification in a savepoint; never lose the lead."""
     try:
         with db.session.begin_nested():
-            send_new_lead_mails(inquiry, assignee)
+            send_new_lead_mails(inquiry, assignee, duplicates)
     except Exception as error:
         log.exception("Queuing the mail of inquiry %s failed; the inquiry is kept", inquiry.code)
         db.session.add(
