@@ -321,7 +321,7 @@ def test_leads_from_one_address_in_other_capitals_are_possible_duplicates(app, s
         assert second.email_normalized == "über.team@example.com"
     html = staff_client.get(f"/staff/leads/{second_id}").get_data(as_text=True)
     section = html[html.index('id="duplicates"') : html.index('id="trail"')]
-    assert first_code in section and "same email" in section
+    assert first_code in section and "same e-mail" in section
 
 
 def test_every_write_of_the_address_writes_its_normalized_form(seeded, client):
