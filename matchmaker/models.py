@@ -12,6 +12,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.extensions import db
+from matchmaker.search_index import index_search_terms
 
 
 def utcnow() -> datetime:
@@ -101,6 +102,7 @@ class Organization(Timestamped, db.Model):
     source: Mapped[str] = mapped_column(sa.String(300), default="")  # where the facts came from
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     active: Mapped[bool] = mapped_column(default=True, index=True)
+    search_terms: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # search.py
 
     def description_in(self, lang: str) -> str:
         """The description in lang ("en" or "fr"), else in the other language."""
@@ -346,6 +348,7 @@ class Inquiry(Timestamped, db.Model):
     needs_ranking: Mapped[bool] = mapped_column(default=False, index=True)
     last_staff_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    search_terms: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # search.py
 
     assignee: Mapped[User | None] = relationship()
     matches: Mapped[list[Match]] = relationship(
@@ -549,3 +552,7 @@ class SignInThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+index_search_terms(Organization.__table__)
+index_search_terms(Inquiry.__table__)

@@ -37,6 +37,7 @@ class LeadFilterForm(BaseForm):
     sort = SelectField(_l("Sort by"), validators=[Optional()])
 
     SORT_LABELS = {
+        listing.RELEVANCE: _l("Best match"),
         "newest": _l("Newest first"),
         "oldest": _l("Oldest first"),
         "name": _l("Name"),
@@ -80,7 +81,7 @@ class LeadFilterForm(BaseForm):
             received_from=value(self.received_from, None),
             received_to=value(self.received_to, None),
             needs_ranking=bool(self.needs_ranking.data),
-            sort=value(self.sort, "newest") or "newest",
+            sort=value(self.sort) or listing.RELEVANCE,
         )
 
 
