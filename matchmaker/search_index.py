@@ -15,7 +15,8 @@ SEARCHABLE = ("organization", "inquiry")  # the tables with search_terms
 def search_vector(column: sa.ColumnElement[str]) -> sa.ColumnElement:
     """PostgreSQL's tsvector of a search_terms column: each term a lexeme, as it is (no parser,
     no dictionary), so that both databases match the very terms the engine wrote."""
-    return sa.func.array_to_tsvector(sa.func.string_to_array(column, sa.literal_column("' '")))
+    terms = sa.func.btrim(column)  # the stored terms start and end with a space
+    return sa.func.array_to_tsvector(sa.func.string_to_array(terms, sa.literal_column("' '")))
 
 
 def fts_table(table: str) -> str:
@@ -31,7 +32,7 @@ def gin_index(table: str) -> str:
 def postgresql_statements(table: str) -> list[str]:
     """The GIN index over table.search_terms as a tsvector (the expression of search_vector)."""
     return [f"CREATE INDEX {gin_index(table)} ON {table} USING gin "
-            "(array_to_tsvector(string_to_array(search_terms, ' ')))"]  # fmt: skip
+            "(array_to_tsvector(string_to_array(btrim(search_terms), ' ')))"]  # fmt: skip
 
 
 def sqlite_statements(table: str) -> list[str]:

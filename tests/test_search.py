@@ -184,3 +184,18 @@ def test_the_sqlite_index_stays_consistent_through_inserts_updates_and_deletes(a
         db.session.commit()
         for table in ("inquiry_search", "organization_search"):
             db.session.execute(sa.text(f"INSERT INTO {table}({table}) VALUES ('integrity-check')"))
+
+
+@BOTH_DATABASES
+def test_search_reindex_writes_the_terms_again_after_the_analysis_changed(
+    app, runner, leads, staff_client
+):
+    with app.app_context():  # as if stored by an older glossary: no terms at all
+        db.session.execute(sa.update(Inquiry).where(Inquiry.code == leads["warehouse"])
+                           .values(search_terms=""))  # fmt: skip
+        db.session.commit()
+    assert found(staff_client, "warehouse Liège") == [leads["entrepot"]]
+    result = runner.invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Search terms written again: 1 lead, 0 organizations." in result.output
+    assert set(found(staff_client, "warehouse Liège")) == {leads["warehouse"], leads["entrepot"]}

@@ -38,14 +38,15 @@ def document_terms(text: str) -> set[str]:
 
 
 def terms_text(texts: Iterable[tuple[str, int]]) -> str:
-    """The terms of a record's (text, weight) pairs as an index stores them: each once, separated
-    by spaces, the weightiest first. A term weighs the sum of its occurrences, each the weight of
-    its text (a name more than a description); equal weights in alphabetical order."""
+    """The terms of a record's (text, weight) pairs as an index stores them: each once, the
+    weightiest first, each between spaces (" hydrogen ~hydrogen vert "). A term weighs the sum
+    of its occurrences, each the weight of its text (a name more than a description); equal
+    weights in alphabetical order."""
     weights: Counter[str] = Counter()
     for text, weight in texts:
         for term in _occurrences(text):
             weights[term] += weight
-    return " ".join(sorted(weights, key=lambda term: (-weights[term], term)))
+    return f" {' '.join(sorted(weights, key=lambda term: (-weights[term], term)))} "
 
 
 def query_terms(text: str) -> list[frozenset[str]]:

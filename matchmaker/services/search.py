@@ -34,9 +34,10 @@ def init_app(app: Flask) -> None:
                 sa.event.listen(model, name, hook)
 
 
-def terms_of(record: Inquiry | Organization) -> str:
-    """The search terms of a lead or an organization, from its searched fields."""
-    fields = SEARCHED[type(record)].items()
+def terms_of(model: Searchable, record: Any) -> str:
+    """The search terms of a lead or an organization, from its searched fields (record: the
+    model's instance, or anything with those attributes)."""
+    fields = SEARCHED[model].items()
     return terms_text((_text(getattr(record, field)), weight) for field, weight in fields)
 
 
@@ -45,13 +46,35 @@ def _text(value: str | tuple[str, ...] | None) -> str:
 
 
 def _fill(_mapper: Any, _connection: Any, record: Inquiry | Organization) -> None:
-    record.search_terms = terms_of(record)
+    record.search_terms = terms_of(type(record), record)
 
 
 def _refill(_mapper: Any, _connection: Any, record: Inquiry | Organization) -> None:
     attributes = sa.inspect(record).attrs
     if any(attributes[field].history.has_changes() for field in SEARCHED[type(record)]):
-        record.search_terms = terms_of(record)
+        record.search_terms = terms_of(type(record), record)
+
+
+def reindex(model: Searchable, chunk: int = 1000) -> int:
+    """Write again the search terms of every record of a kind whose terms differ from what the
+    engine makes of its fields now (after a change to the glossary or the analysis); how many.
+    Flushes, a chunk of rows at a time."""
+    fields = [getattr(model, field) for field in SEARCHED[model]]
+    table = model.__table__  # Core: a lead's version counts staff changes, not this
+    update = (sa.update(table).where(table.c.id == sa.bindparam("row_id"))
+              .values(search_terms=sa.bindparam("terms")))  # fmt: skip
+    changed, last = 0, 0
+    while rows := db.session.execute(
+        sa.select(model.id, model.search_terms, *fields)
+        .where(model.id > last).order_by(model.id).limit(chunk)
+    ).all():  # fmt: skip
+        updates = [{"row_id": row.id, "terms": terms} for row in rows
+                   if (terms := terms_of(model, row)) != row.search_terms]  # fmt: skip
+        if updates:
+            db.session.execute(update, updates)
+        changed += len(updates)
+        last = rows[-1].id
+    return changed
 
 
 def matches(model: Searchable, text: str) -> sa.ColumnElement[bool]:
@@ -72,15 +95,14 @@ def matches(model: Searchable, text: str) -> sa.ColumnElement[bool]:
 def relevance(model: Searchable, text: str) -> sa.ColumnElement[float]:
     """How well a record matches a search: each of the search's terms that the record has counts
     from 1 to 2, the more the weightier the term is in the record (its terms are stored the
-    weightiest first). A word as typed, its stems and its glossary equivalents are each a term,
-    so the words themselves come before their equivalents ("hydrogen" before "fuel cells")."""
-    padded = " " + model.search_terms + " "
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    length = sa.cast(sa.func.length(padded), sa.Float)
+    weightiest first: 1.5 for one 100 characters in). A word as typed, its stems and its
+    glossary equivalents are each a term, so the words themselves come before their equivalents
+    ("hydrogen" before "fuel cells")."""
+    position = sa.func.instr if db.session.get_bind().dialect.name == "sqlite" else sa.func.strpos
     score: sa.ColumnElement[float] = sa.literal(0.0)
     for term in sorted(set().union(*query_terms(text))):
-        at = (sa.func.instr if sqlite else sa.func.strpos)(padded, f" {term} ")
-        score += sa.case((at > 0, 2.0 - at / length), else_=0.0)
+        at = sa.func.nullif(position(model.search_terms, f" {term} "), 0)  # NULL: not there
+        score += sa.func.coalesce(1 + 100.0 / (at + 99), 0.0)  # one search of the text a term
     return score
 
 

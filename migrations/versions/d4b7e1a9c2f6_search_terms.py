@@ -1,9 +1,11 @@
 """Search terms of leads and organizations (the engine's analysis of their text), built for the
 existing rows, and their index: an FTS5 table kept by triggers on SQLite, a GIN index over the
-terms as a tsvector on PostgreSQL.
+terms as a tsvector on PostgreSQL. The lead list's indexes for newest first and by name, from
+the index alone at any page.
 
-A later batch operation that copies inquiry or organization on SQLite drops the triggers with
-the old table: such a revision must create them again (tests/test_migrations.py checks them).
+A later batch operation that copies inquiry or organization on SQLite drops the triggers and
+the index on lower(name) with the old table: such a revision must create them again
+(tests/test_migrations.py checks the triggers).
 
 Revision ID: d4b7e1a9c2f6
 Revises: 2fee9c5ccfe7
@@ -34,6 +36,11 @@ TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '~-&'"
 
 
 def upgrade():
+    with op.batch_alter_table('inquiry', schema=None) as batch_op:
+        batch_op.drop_index('ix_inquiry_created_at')
+        batch_op.create_index('ix_inquiry_created_at_id', ['created_at', 'id'], unique=False)
+    op.create_index('ix_inquiry_name_sort', 'inquiry', [sa.text('lower(name)'), 'id'],
+                    postgresql_include=['name'])
     for table, weights in SEARCHED.items():
         op.add_column(table, sa.Column('search_terms', sa.Text(), server_default='', nullable=False))
         _fill(table, weights)
@@ -43,10 +50,15 @@ def upgrade():
             op.execute(f"INSERT INTO {table}_search({table}_search) VALUES ('rebuild')")
         else:
             op.execute(f"CREATE INDEX ix_{table}_search_terms ON {table} USING gin "
-                       f"(array_to_tsvector(string_to_array(search_terms, ' ')))")
+                       f"(array_to_tsvector(string_to_array(btrim(search_terms), ' ')))")
 
 
 def downgrade():
+    # First: a batch copy of inquiry (dropping search_terms below) would lose it on SQLite.
+    op.drop_index('ix_inquiry_name_sort', table_name='inquiry')
+    with op.batch_alter_table('inquiry', schema=None) as batch_op:
+        batch_op.drop_index('ix_inquiry_created_at_id')
+        batch_op.create_index('ix_inquiry_created_at', ['created_at'], unique=False)
     for table in SEARCHED:
         if op.get_bind().dialect.name == "sqlite":
             for trigger in ("insert", "delete", "update"):

@@ -82,5 +82,5 @@ def test_overlong_words_are_not_terms_and_find_nothing():
 def test_the_stored_terms_come_once_each_the_weightiest_first():
     stored = terms_text([("Aiko Tanaka", 3), ("Cell therapies; hydrogen, hydrogen", 1)])
     # aiko: 3 x 3 (the word, its English and French stems); hydrogen: 1 x 3 x 2; tanaka: 3 x 2
-    assert stored.split()[:3] == ["aiko", "hydrogen", "tanaka"]
+    assert stored.startswith(" aiko hydrogen tanaka ") and stored.endswith(" ")
     assert len(stored.split()) == len(set(stored.split())) and "~cell-therapy" in stored
