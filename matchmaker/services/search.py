@@ -17,11 +17,11 @@ from matchmaker.search_index import fts_table, search_vector
 
 Searchable = type[Inquiry] | type[Organization]
 
-# The fields each kind of record is found by, with their weights (the engine's: a name or
-# keywords 3, a description 1).
+# The fields each kind of record is found by, with their weights: a name first (people search
+# by name), then keywords and an e-mail address, then a description.
 SEARCHED: dict[Searchable, dict[str, int]] = {
-    Inquiry: {"name": 3, "organization": 3, "email": 3, "interests": 1},
-    Organization: {"name": 3, "keywords": 3, "keywords_fr": 3, "slug": 1, "city": 1,
+    Inquiry: {"name": 10, "organization": 10, "email": 3, "interests": 1},
+    Organization: {"name": 10, "keywords": 3, "keywords_fr": 3, "slug": 1, "city": 1,
                    "description": 1, "description_fr": 1},
 }  # fmt: skip
 
@@ -95,14 +95,15 @@ def matches(model: Searchable, text: str) -> sa.ColumnElement[bool]:
 def relevance(model: Searchable, text: str) -> sa.ColumnElement[float]:
     """How well a record matches a search: each of the search's terms that the record has counts
     from 1 to 2, the more the weightier the term is in the record (its terms are stored the
-    weightiest first: 1.5 for one 100 characters in). A word as typed, its stems and its
-    glossary equivalents are each a term, so the words themselves come before their equivalents
-    ("hydrogen" before "fuel cells")."""
+    weightiest first: 2 for the first, 1.5 for one 100 characters in). A word as typed, its
+    stems and its glossary equivalents are each a term, so the words themselves come before
+    their equivalents ("hydrogen" before "fuel cells")."""
     position = sa.func.instr if db.session.get_bind().dialect.name == "sqlite" else sa.func.strpos
     score: sa.ColumnElement[float] = sa.literal(0.0)
     for term in sorted(set().union(*query_terms(text))):
-        at = sa.func.nullif(position(model.search_terms, f" {term} "), 0)  # NULL: not there
-        score += sa.func.coalesce(1 + 100.0 / (at + 99), 0.0)  # one search of the text a term
+        # One search of the text per term: its position, NULL when the record lacks it.
+        at = sa.func.nullif(position(model.search_terms, f" {term} "), 0)
+        score += sa.func.coalesce(1 + 100.0 / (at + 99), 0.0)
     return score
 
 

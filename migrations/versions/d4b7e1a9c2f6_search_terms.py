@@ -27,8 +27,8 @@ depends_on = None
 
 # The searched fields and their weights at this revision (services/search.py).
 SEARCHED = {
-    "inquiry": {"name": 3, "organization": 3, "email": 3, "interests": 1},
-    "organization": {"name": 3, "keywords": 3, "keywords_fr": 3, "slug": 1, "city": 1,
+    "inquiry": {"name": 10, "organization": 10, "email": 3, "interests": 1},
+    "organization": {"name": 10, "keywords": 3, "keywords_fr": 3, "slug": 1, "city": 1,
                      "description": 1, "description_fr": 1},
 }
 CHUNK = 2000
