@@ -24,13 +24,14 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
 from matchmaker import create_app
 from matchmaker.extensions import db
 from matchmaker.models import Activity, Inquiry, Match, Organization, Status
-from matchmaker.services import accounts, directory
+from matchmaker.services import accounts, directory, search
 
 PASSWORD = "benchmark password 123"
 CHUNK = 5000
@@ -76,6 +77,11 @@ TOPICS = ["cell and gene therapy manufacturing", "satellite components", "batter
           "green hydrogen electrolysers", "composite materials for aircraft", "biostimulants",
           "a CDMO for viral vectors", "cold chain logistics for pharma", "cybersecurity",
           "glass and coatings", "machine vision for inspection", "medtech devices"]  # fmt: skip
+TOPICS_FR = ["la fabrication de thérapies cellulaires", "des composants de satellites",
+             "le recyclage de batteries", "un entrepôt près de l'aéroport de Liège",
+             "l'hydrogène vert et ses électrolyseurs", "des légumes surgelés",
+             "des matériaux composites pour l'aviation", "la cybersécurité",
+             "un CDMO de vecteurs viraux", "la chaîne du froid pharmaceutique"]  # fmt: skip
 STATUS_WEIGHTS = {Status.NEW: 30, Status.QUALIFIED: 15, Status.INTRODUCED: 12,
                   Status.IN_DISCUSSION: 10, Status.WON: 5, Status.LOST: 15,
                   Status.NOT_RELEVANT: 8, Status.SPAM: 5}  # fmt: skip
@@ -106,9 +112,12 @@ def seed(count: int, detailed: int, rng: random.Random) -> dict:
     rows = []
     for number in range(count):
         first, last = rng.choice(FIRST), rng.choice(LAST)
+        lang = rng.choice(["en", "fr"])
+        topics, sentence = ((TOPICS_FR, "Nous cherchons {} et {}.") if lang == "fr"
+                            else (TOPICS, "We look for {} and {}."))  # fmt: skip
         created = now - timedelta(minutes=rng.randrange(3 * 365 * 24 * 60))
         status = rng.choices(statuses, weights)[0]
-        rows.append(
+        row = (
             {
                 "reference": f"bench-{number:08d}-{rng.getrandbits(64):016x}",
                 "code": code_for(number),
@@ -121,8 +130,8 @@ def seed(count: int, detailed: int, rng: random.Random) -> dict:
                 "investor_type": "investment-fund",
                 "sectors": tuple(rng.sample(SECTORS, rng.randint(1, 2))),
                 "offers": ("equity-investment",),
-                "interests": f"We look for {rng.choice(TOPICS)} and {rng.choice(TOPICS)}.",
-                "lang": rng.choice(["en", "fr"]),
+                "interests": sentence.format(rng.choice(topics), rng.choice(topics)),
+                "lang": lang,
                 "consent_at": created,
                 "consent_version": "2026-11",
                 "share_consent": rng.random() < 0.7,
@@ -135,6 +144,8 @@ def seed(count: int, detailed: int, rng: random.Random) -> dict:
                 "version": 1,
             }
         )
+        # Bulk inserts skip the ORM's hooks: the search terms are written here as they would be.
+        rows.append(row | {"search_terms": search.terms_of(Inquiry, SimpleNamespace(**row))})
         if len(rows) == CHUNK:
             db.session.execute(sa.insert(Inquiry), rows)
             rows = []
@@ -240,7 +251,15 @@ def main() -> None:
         "list, last 30 days": f"/staff/leads?received_from={last_month}",
         "list, to re-rank": "/staff/leads?needs_ranking=y",
         "list, sorted by name": "/staff/leads?sort=name",
+        "list, sorted by name, page 1000": "/staff/leads?sort=name&page=1000",
         "list, search a word": "/staff/leads?q=hydrogen",
+        "list, search in French": "/staff/leads?q=hydrog%C3%A8ne",
+        "list, search two words": "/staff/leads?q=warehouse+Li%C3%A8ge",
+        "list, search a phrase": "/staff/leads?q=cell+therapy",
+        "list, search a word, page 100": "/staff/leads?q=hydrogen&page=100",
+        "list, search a word, newest first": "/staff/leads?q=hydrogen&sort=newest",
+        "list, search, a status": "/staff/leads?q=hydrogen&status=new",
+        "list, search a name": "/staff/leads?q=Tanaka+Aiko",
         "list, search an email": "/staff/leads?q=aiko.tanaka",
         "list, search a code": f"/staff/leads?q={seeded['code']}",
         "lead page (10 matches, trail)": f"/staff/leads/{seeded['detailed'][0]}",

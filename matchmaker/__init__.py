@@ -36,7 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from matchmaker.public.introduction_views import bp as introductions_bp
     from matchmaker.public.profile_views import bp as profiles_bp
     from matchmaker.public.views import bp as public_bp
-    from matchmaker.services import outbox
+    from matchmaker.services import outbox, search
 
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     load_config(app, config)
@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     labels.init_app(app)
     templating.init_app(app)
     outbox.init_app(app)
+    search.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(introductions_bp, url_prefix="/introductions")
     app.register_blueprint(consent_bp, url_prefix="/consent")

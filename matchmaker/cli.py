@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from matchmaker import audit
 from matchmaker.extensions import db
-from matchmaker.models import OutboxMessage, Role
+from matchmaker.models import Inquiry, Organization, OutboxMessage, Role
 from matchmaker.services import (
     accounts,
     directory,
@@ -21,6 +21,7 @@ from matchmaker.services import (
     privacy,
     ranking,
     reminders,
+    search,
     two_factor,
 )
 from matchmaker.services.directory import check
@@ -33,6 +34,7 @@ inquiries_cli = AppGroup("inquiries", help="Look after investors' inquiries.")
 privacy_cli = AppGroup("privacy", help="Personal data: the retention purge.")
 reminders_cli = AppGroup("reminders", help="Remind staff of leads nobody acted on.")
 inbound_cli = AppGroup("inbound", help="Receive the investors' replies.")
+search_cli = AppGroup("search", help="The search terms of leads and organizations.")
 
 
 def init_app(app: Flask) -> None:
@@ -44,6 +46,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(privacy_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(inbound_cli)
+    app.cli.add_command(search_cli)
 
 
 @click.command()
@@ -95,6 +98,18 @@ def reindex_directory(bump: bool) -> None:
         f"Indexed {built.size} active organizations (directory version {built.version}) "
         f"in {built.seconds:.2f} s."
     )
+
+
+@search_cli.command("reindex")
+def reindex_search() -> None:
+    """Write again the search terms that the engine's analysis (its glossary, its stemming) now
+    makes differently, so that searches find older leads and organizations as they find new ones.
+    """
+    leads = search.reindex(Inquiry)
+    organizations = search.reindex(Organization)
+    db.session.commit()
+    click.echo(f"Search terms written again: {leads} lead{'s' * (leads != 1)}, "
+               f"{organizations} organization{'s' * (organizations != 1)}.")
 
 
 @inquiries_cli.command("rerank-pending")

@@ -14,7 +14,10 @@ from flask_migrate import downgrade, upgrade
 from matchmaker import create_app
 from matchmaker.database import MIGRATIONS_DIR
 from matchmaker.extensions import db
-from tests.helpers import BOTH_DATABASES, reset_database
+from matchmaker.models import Inquiry, Organization
+from matchmaker.search_index import include_name
+from matchmaker.services import search
+from tests.helpers import BOTH_DATABASES, new_inquiry, reset_database
 
 TABLES = {"organization", "directory_state", "directory_upload", "staff_user", "inquiry", "match",
           "activity", "outbox_message", "api_token", "next_step", "sign_in_throttle", "contact",
@@ -27,9 +30,11 @@ def test_upgrade_to_head_then_downgrade_to_base(database_url):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url})
     with app.app_context():
         upgrade()
-        assert set(sa.inspect(db.engine).get_table_names()) == TABLES | {"alembic_version"}
+        names = {name for name in sa.inspect(db.engine).get_table_names()
+                 if include_name(name, "table", {})}  # the search index's are checked below
+        assert names == TABLES | {"alembic_version"}
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection)
+            context = MigrationContext.configure(connection, opts={"include_name": include_name})
             assert compare_metadata(context, db.metadata) == []
         downgrade(revision="base")
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
@@ -197,4 +202,37 @@ def test_the_upgrade_fills_the_normalized_address_of_existing_inquiries(database
         with db.engine.connect() as connection:
             keys = connection.execute(sa.text("SELECT email_normalized FROM inquiry")).all()
         assert keys == [("über.team@example.com",)]
+        db.engine.dispose()
+
+
+@BOTH_DATABASES
+def test_the_search_revision_indexes_existing_rows_and_the_index_follows_later_writes(
+    database_url,
+):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url})
+    with app.app_context():
+        upgrade(revision="2fee9c5ccfe7")
+        with db.engine.begin() as connection:
+            for name in ("organization", "inquiry"):
+                table = sa.Table(name, sa.MetaData(), autoload_with=connection)
+                connection.execute(table.insert(), [{k: v for k, v in row.items() if k in table.c}
+                                                    for row in ROWS[name]])  # fmt: skip
+        upgrade()  # to head: the triggers and indexes of every later revision included
+
+        def found(model, text: str) -> list[int]:
+            query = sa.select(model.id).where(search.matches(model, text)).order_by(model.id)
+            return list(db.session.scalars(query))
+
+        assert found(Inquiry, "vecteurs viraux Tanaka") == [1, 2]
+        assert found(Organization, "aav") == [1, 2, 3]
+        lead = db.session.get(Inquiry, 2)
+        lead.interests = "Un entrepôt à Liège"
+        db.session.delete(db.session.get(Inquiry, 1))
+        db.session.add(new_inquiry(id=3, name="Hans Berg", email="hans@rhein.de",
+                                   interests="Lentiviral vectors for a first trial"))  # fmt: skip
+        db.session.commit()
+        assert found(Inquiry, "warehouse") == [2]
+        assert found(Inquiry, "vector") == [3]
+        assert found(Inquiry, "Berg Hans") == [3]
+        db.session.remove()
         db.engine.dispose()

@@ -10,6 +10,7 @@ from matchmaker.matching.index import (
     build_index,
     load_orgs_csv,
 )
+from matchmaker.matching.terms import document_terms, query_terms, terms_text
 
 __all__ = [
     "Bridge",
@@ -20,6 +21,9 @@ __all__ = [
     "Query",
     "Ranked",
     "build_index",
+    "document_terms",
     "load_orgs_csv",
     "nothing_strong",
+    "query_terms",
+    "terms_text",
 ]

@@ -156,6 +156,11 @@ def word_count(text: str) -> int:
     return len(_TOKEN.findall(text))
 
 
+def words(text: str) -> list[Token]:
+    """Every word of a text as written, folded, with its span: stop words and numbers too."""
+    return [Token(fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
 def tokens(text: str, lang: str) -> list[Token]:
     """The features of a text's words with their character spans, stop words removed."""
     normalise = _NORMALISERS[lang]

@@ -20,6 +20,7 @@ from matchmaker.models.base import (
     new_reference,
     utcnow,
 )
+from matchmaker.search_index import index_search_terms
 
 if TYPE_CHECKING:
     from matchmaker.models.accounts import User
@@ -44,6 +45,7 @@ class Organization(Timestamped, db.Model):
     source: Mapped[str] = mapped_column(sa.String(300), default="")  # where the facts came from
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     active: Mapped[bool] = mapped_column(default=True, index=True)
+    search_terms: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # search.py
 
     def description_in(self, lang: str) -> str:
         """The description in lang ("en" or "fr"), else in the other language."""
@@ -175,3 +177,6 @@ class DirectoryUpload(db.Model):
     filename: Mapped[str] = mapped_column(sa.String(255), default="")
     content: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+index_search_terms(Organization.__table__)

@@ -22,6 +22,7 @@ from matchmaker.models.base import (
     new_reference,
     utcnow,
 )
+from matchmaker.search_index import index_search_terms
 
 if TYPE_CHECKING:
     from matchmaker.models.accounts import User
@@ -160,6 +161,7 @@ class Inquiry(Timestamped, db.Model):
     needs_ranking: Mapped[bool] = mapped_column(default=False, index=True)
     last_staff_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    search_terms: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # search.py
     # Duplicates: keys to compare (matchmaker/likeness.py), and the lead this one was merged into
     email_folded: Mapped[str] = mapped_column(sa.String(254), default=_key_of(
         "email", likeness.folded_email), index=True)
@@ -199,6 +201,13 @@ class Inquiry(Timestamped, db.Model):
         """Every write of the address writes its normalized form too (look-ups, duplicates)."""
         self.email_normalized = email_key(address)
         return address
+
+
+index_search_terms(Inquiry.__table__)
+# The lead list sorted by name, from the index alone at any page. SQLite's reflection cannot read
+# an index on an expression: SQLAlchemy and Alembic warn that they skip it (pyproject.toml).
+sa.Index("ix_inquiry_name_sort", sa.func.lower(Inquiry.name), Inquiry.id,
+         postgresql_include=["name"])  # fmt: skip
 
 
 class Match(db.Model):

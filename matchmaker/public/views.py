@@ -44,6 +44,7 @@ def organization_list():
             text=filters.get("q") or "",
             sector=filters.get("sector") or "",
             province=filters.get("province") or "",
+            sort=directory.RELEVANCE,
         ),
         page=requested_page(),
         per_page=current_app.config["ORGANIZATIONS_PER_PAGE"],

@@ -45,7 +45,8 @@ class OrganizationFilterForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.status.choices = [("", _l("Active and inactive")), ("active", _l("Active")),
                                ("inactive", _l("Inactive"))]  # fmt: skip
-        self.sort.choices = [("name", _l("Name")), ("updated", _l("Recently changed")),
+        self.sort.choices = [(directory.RELEVANCE, _l("Best match")), ("name", _l("Name")),
+                             ("updated", _l("Recently changed")),
                              ("created", _l("Recently added"))]  # fmt: skip
         self.sector.choices = [("", _l("All sectors")), *sector_choices()]
         self.province.choices = [("", _l("All provinces")), *province_choices()]
@@ -62,7 +63,7 @@ class OrganizationFilterForm(BaseForm):
             "kind": data.get("kind") or "",
             "active": {"active": True, "inactive": False}.get(data.get("status") or ""),
             "missing_contact": data.get("contact") == "none",
-            "sort": data.get("sort") or "name",
+            "sort": data.get("sort") or directory.RELEVANCE,
         }
 
 

@@ -38,6 +38,7 @@ class LeadFilterForm(BaseForm):
     sort = SelectField(_l("Sort by"), validators=[Optional()])
 
     SORT_LABELS = {
+        listing.RELEVANCE: _l("Best match"),
         "newest": _l("Newest first"),
         "oldest": _l("Oldest first"),
         "name": _l("Name"),
@@ -82,7 +83,7 @@ class LeadFilterForm(BaseForm):
             received_to=value(self.received_to, None),
             needs_ranking=bool(self.needs_ranking.data),
             merged=bool(self.merged.data),
-            sort=value(self.sort, "newest") or "newest",
+            sort=value(self.sort) or listing.RELEVANCE,
         )
 
 

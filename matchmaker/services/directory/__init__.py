@@ -41,6 +41,7 @@ from matchmaker.services.directory.rules import (
     validate_record,
 )
 from matchmaker.services.directory.search import (
+    RELEVANCE,
     active_query,
     is_empty,
     public_stats,
@@ -49,7 +50,8 @@ from matchmaker.services.directory.search import (
 from matchmaker.services.directory.version import bump_directory_version, directory_version
 
 __all__ = [
-    "COLUMNS", "FIELDS", "MAX_IMPORT_BYTES", "MAX_LENGTHS", "UPLOAD_LIFETIME", "Change",
+    "COLUMNS", "FIELDS", "MAX_IMPORT_BYTES", "MAX_LENGTHS", "RELEVANCE", "UPLOAD_LIFETIME",
+    "Change",
     "ImportFileError", "ImportPlan",
     "InvalidOrganization", "PreviewOutdated", "Problem", "RowError", "UploadExpired",
     "active_query", "apply_import", "apply_upload", "bump_directory_version",

@@ -7,7 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Organization, escape_like, has_tag
+from matchmaker.models import Organization, has_tag
+from matchmaker.services import search
 from matchmaker.services.contacts import no_contact_condition
 
 
@@ -20,6 +21,7 @@ def active_query() -> sa.Select:
     return sa.select(Organization).where(Organization.active.is_(True))
 
 
+RELEVANCE = "relevance"  # best match first when searching, else by name
 SORTS: dict[str, tuple[Any, ...]] = {
     "name": (sa.func.lower(Organization.name), Organization.id),
     "updated": (Organization.updated_at.desc(), Organization.id.desc()),
@@ -37,30 +39,17 @@ def search_query(
     missing_contact: bool = False,
     sort: str = "name",
 ) -> sa.Select:
-    """Organizations matching a free-text search and filters: active ones by default (what
-    the public sees), inactive ones or all (active=None) for admins, those without any
-    contact yet; by name by default."""
+    """Organizations found by a search of words (services.search) and filters: active ones by
+    default (what the public sees), inactive ones or all (active=None) for admins, those without
+    any contact yet; by name by default, or best match first (sort=RELEVANCE) when searching."""
     query = sa.select(Organization)
+    order = SORTS.get(sort, SORTS["name"])
     if active is not None:
         query = query.where(Organization.active.is_(active))
-    if text:
-        pattern = f"%{escape_like(text)}%"
-        query = query.where(
-            sa.or_(
-                *(
-                    sa.type_coerce(column, sa.String).ilike(pattern, escape="\\")
-                    for column in (
-                        Organization.name,
-                        Organization.slug,
-                        Organization.description,
-                        Organization.description_fr,
-                        Organization.keywords,
-                        Organization.keywords_fr,
-                        Organization.city,
-                    )
-                )
-            )
-        )
+    if text.strip():
+        query = query.where(search.matches(Organization, text))
+        if sort == RELEVANCE:
+            order = (search.relevance(Organization, text).desc(), *SORTS["name"])
     if sector:
         query = query.where(has_tag(Organization.sectors, sector))
     if province:
@@ -69,7 +58,7 @@ def search_query(
         query = query.where(Organization.kind == kind)
     if missing_contact:
         query = query.where(no_contact_condition())
-    return query.order_by(*SORTS.get(sort, SORTS["name"]))
+    return query.order_by(*order)
 
 
 def public_stats() -> dict[str, int]:

@@ -111,7 +111,7 @@ def organizations_to_add(inquiry: Inquiry, text: str) -> list[Organization]:
     if not text.strip():
         return []
     matched = {m.organization_id for m in inquiry.matches if m.superseded_at is None}
-    query = directory.search_query(text=text.strip())
+    query = directory.search_query(text=text.strip(), sort=directory.RELEVANCE)
     if matched:
         query = query.where(Organization.id.not_in(matched))
     return list(db.session.scalars(query.limit(ORGANIZATION_RESULTS)))

@@ -17,7 +17,8 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
 from matchmaker.extensions import db
-from matchmaker.models import Inquiry, Status, User, escape_like, has_tag
+from matchmaker.models import Inquiry, Status, User, has_tag
+from matchmaker.services import search
 from matchmaker.services.ranking import no_clear_match
 
 LEADS_PER_PAGE = 50
@@ -27,6 +28,7 @@ OPEN_STATUSES: tuple[str, ...] = (
 OPEN = "open"  # the status filter for every open status at once
 UNASSIGNED = "none"  # the assignee filter for leads nobody has
 CODE_PATTERN = re.compile(r"^WM-[A-Z0-9]{6}$")
+RELEVANCE = "relevance"  # best match first when searching words, else newest first
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,17 @@ class LeadFilters:
     received_to: date | None = None
     needs_ranking: bool = False
     merged: bool = False  # the leads merged into others, instead of the others
-    sort: str = "newest"
+    sort: str = "newest"  # or RELEVANCE, or a key of _order's sorts
+
+    @property
+    def searches_words(self) -> bool:
+        """Whether the filters search words (rather than nothing, or a lead's code)."""
+        return bool(self.q.strip()) and not CODE_PATTERN.match(self.q.strip().upper())
+
+    @property
+    def applied_sort(self) -> str:
+        """The sort the list applies: the best match only when searching words, else newest."""
+        return "newest" if self.sort == RELEVANCE and not self.searches_words else self.sort
 
 
 class scanned(FunctionElement):
@@ -69,6 +81,8 @@ def _scanned_sqlite(element: scanned, compiler: Any, **kw: Any) -> str:
 def _order(filters: LeadFilters) -> tuple[Any, ...]:
     """The ORDER BY of the list for filters.sort (newest first by default)."""
     received = scanned(Inquiry.created_at) if _reads_rows(filters) else Inquiry.created_at
+    if filters.applied_sort == RELEVANCE:
+        return (search.relevance(Inquiry, filters.q).desc(), Inquiry.id.desc())
     sorts = {
         "oldest": (received.asc(), Inquiry.id.asc()),
         "name": (sa.func.lower(Inquiry.name), Inquiry.id),
@@ -90,7 +104,7 @@ def _order(filters: LeadFilters) -> tuple[Any, ...]:
 
 def _reads_rows(filters: LeadFilters) -> bool:
     """Whether the filters test text inside each row (no index can answer them)."""
-    return bool(filters.q and not CODE_PATTERN.match(filters.q.strip().upper()) or filters.sector)
+    return bool(filters.sector)
 
 
 @dataclass(frozen=True)
@@ -167,8 +181,10 @@ def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElemen
         conditions.append(Inquiry.status.in_(OPEN_STATUSES))
     elif with_status and filters.status:
         conditions.append(Inquiry.status == filters.status)
-    if filters.q:
-        conditions.append(_search(filters.q))
+    if filters.searches_words:
+        conditions.append(search.matches(Inquiry, filters.q))
+    elif filters.q.strip():
+        conditions.append(Inquiry.code == filters.q.strip().upper())
     if filters.sector:
         conditions.append(has_tag(Inquiry.sectors, filters.sector))
     if filters.country:
@@ -184,26 +200,6 @@ def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElemen
     if filters.needs_ranking:
         conditions.append(Inquiry.needs_ranking.is_(True))
     return conditions
-
-
-def _search(text: str) -> sa.ColumnElement[bool]:
-    """A lead's exact code (WM-XXXXXX), else the text anywhere in its name, organization, email,
-    interests or code, whatever the case.
-
-    One LIKE over the fields joined by newlines (which a search box cannot contain) is much
-    cheaper than one per field. SQLite's LIKE already ignores the case of ASCII letters (as its
-    lower() would); PostgreSQL compares lower() of both sides, cheaper than ILIKE.
-    """
-    text = text.strip()
-    if CODE_PATTERN.match(text.upper()):
-        return Inquiry.code == text.upper()
-    pattern = f"%{escape_like(text)}%"
-    fields: Any = Inquiry.name
-    for column in (Inquiry.organization, Inquiry.email, Inquiry.interests, Inquiry.code):
-        fields = fields + "\n" + column
-    if db.session.get_bind().dialect.name == "sqlite":
-        return fields.like(pattern, escape="\\")
-    return sa.func.lower(fields).like(sa.func.lower(pattern), escape="\\")
 
 
 def _start_of(day: date) -> datetime:
