@@ -10,8 +10,14 @@ import pytest
 from matchmaker.extensions import db
 from matchmaker.services import accounts
 from matchmaker.services.leads import submission
-from tests.browser.test_staff import ANSWERS, sign_in
-from tests.helpers import DESKTOP, PASSWORD, assert_accessible, screenshot
+from tests.helpers import (
+    DESKTOP,
+    INQUIRY_ANSWERS,
+    PASSWORD,
+    assert_accessible,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +32,15 @@ def english_leads(live_server):
     with app.test_request_context():
         accounts.create_user("claire@agency.be", "Claire Dubois", PASSWORD)
         for name, interests in (("Dana Smith", ENGLISH), ("Chen Wei", OTHER)):
-            submission.submit_inquiry(ANSWERS | {"name": name, "interests": interests},
+            submission.submit_inquiry(INQUIRY_ANSWERS | {"name": name, "interests": interests},
                                       lang="en", submission_key=uuid.uuid4().hex)  # fmt: skip
         db.session.commit()
 
 
 def test_a_search_in_french_finds_the_english_lead(live_server, english_leads, open_page):
-    _, base = live_server
+    app, base = live_server
     page = open_page(DESKTOP, "fr")
-    sign_in(page, base, "claire@agency.be", labels=("Adresse e-mail", "Mot de passe",
-                                                    "Se connecter"))  # fmt: skip
+    sign_in(page, app, base, "claire@agency.be", "fr")
     page.goto(base + "/staff/leads")
     page.get_by_role("searchbox", name="Rechercher").fill("entrepôt sous douane à Liège")
     page.get_by_role("button", name="Appliquer").click()
