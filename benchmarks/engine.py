@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import linear_kernel
 
 from matchmaker.matching import Index, OrgDoc, Query, build_index, load_orgs_csv
-from matchmaker.matching.index import occurrences
+from matchmaker.matching.analysis import occurrences
 from matchmaker.matching.text import guess_lang
 
 DIRECTORY = Path(__file__).resolve().parent.parent / "matchmaker" / "data" / "organizations.csv"

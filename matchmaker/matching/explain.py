@@ -3,7 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matchmaker.matching.text import GENERIC_STEMS
+from matchmaker.matching.analysis import Occurrence, OrgDoc, profile_surfaces
+from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
+from matchmaker.matching.text import GENERIC_STEMS, fold
 
 MAX_TERMS = 5
 # Strength bands of the final score, calibrated on the dev sets (docs/matching.md): at 0.25 and
@@ -69,6 +71,41 @@ class Evidence:
     profile_words: tuple[str, ...]
     share: float
     concept: str = ""  # the glossary concept, when the feature is one
+
+
+def evidence(
+    doc: OrgDoc, wrote: Sequence[list[Occurrence]], shares: Sequence[float]
+) -> list[Evidence]:
+    """What each matched query feature (its occurrences in the inquiry, its share of the score)
+    adds to the organization, with the profile's own words for it."""
+    profile = profile_surfaces(doc)
+    found = []
+    for occurrences, share in zip(wrote, shares, strict=True):
+        first = occurrences[0]
+        if first.feature not in profile or all(_generic(q.words) for q in occurrences):
+            continue  # carried by the tags only, or generic: never quoted (`quote`)
+        where = [p for p in profile[first.feature] if _quotable(first, p)]
+        pair = next(((q, p) for q in occurrences for p in where if q.words == p.words), None)
+        query_side, profile_side = pair or (first, where[0] if where else None)
+        found.append(
+            Evidence(
+                wrote=query_side.surface,
+                wrote_words=query_side.words,
+                profile=profile_side.surface if profile_side else "",
+                profile_words=profile_side.words if profile_side else (),
+                share=share,
+                concept=query_side.feature.removeprefix(CONCEPT_PREFIX),
+            )
+        )
+    return found
+
+
+def _quotable(query: Occurrence, profile: Occurrence) -> bool:
+    """Whether the profile's words may be quoted for the query's: not a chance collision of
+    stems across languages ("avionics", "avions"), and a bridge only to a listed phrase."""
+    if query.words == profile.words:
+        return query.lang == profile.lang or fold(query.surface) == fold(profile.surface)
+    return default_glossary().lists(query.feature, profile.surface)
 
 
 def strength(score: float) -> str:

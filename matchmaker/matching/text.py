@@ -151,6 +151,16 @@ def stems(text: str, lang: str) -> list[str]:
     return [stem for stem in map(_NORMALISERS[lang].__getitem__, _TOKEN.findall(text)) if stem]
 
 
+def raw_words(text: str) -> list[str]:
+    """A text's words as written, stop words included."""
+    return _TOKEN.findall(text)
+
+
+def normalise(word: str, lang: str) -> str:
+    """The feature of one raw word in a language ("" for a stop word, a number or a letter)."""
+    return _NORMALISERS[lang][word]
+
+
 def word_count(text: str) -> int:
     """How many raw words a text has, stop words included."""
     return len(_TOKEN.findall(text))

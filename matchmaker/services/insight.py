@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from matchmaker.extensions import db
-from matchmaker.matching.index import analyse_query
+from matchmaker.matching.analysis import analyse_query
 from matchmaker.models import Activity, ActivityKind, Inquiry, Match, Status, User, Verdict, utcnow
 from matchmaker.services import reminders
 from matchmaker.services.leads.listing import OPEN_STATUSES
