@@ -4,7 +4,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -16,6 +16,7 @@ from matchmaker.matching.text import guess_lang, normalise, raw_words, stems, to
 # How much one occurrence of a word counts in each field of a profile, before the sublinear tf.
 FIELD_WEIGHTS = {"name": 3.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
 LANGS = ("en", "fr")
+_RUNS_LIMIT = 1_000_000  # distinct runs of non-blank characters remembered during a fit
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,6 @@ def analyse_query(text: str, lang: str) -> list[tuple[str, str]]:
     return [(found.feature, found.surface) for found in occurrences(text, lang)]
 
 
-@lru_cache(maxsize=4096)
 def profile_surfaces(doc: OrgDoc) -> dict[str, list[Occurrence]]:
     """Each feature of the profile's own words (not its tags) with its distinct surfaces."""
     surfaces: defaultdict[str, dict[tuple, Occurrence]] = defaultdict(dict)
@@ -106,12 +106,14 @@ def profile_surfaces(doc: OrgDoc) -> dict[str, list[Occurrence]]:
 
 
 class _Lexicon:
-    """Feature columns for a directory; each distinct raw word is normalised once per language."""
+    """Feature columns for a directory; each distinct raw word is normalised once per language,
+    and each distinct run of non-blank characters is cut into words once (words never hold a
+    blank, so a text's words are those of its runs, in order)."""
 
     def __init__(self) -> None:
         self.columns: dict[str, int] = {}
         self.features: list[str] = []
-        self._words = {lang: _RawWords(self, lang) for lang in LANGS}
+        self._runs = {lang: _Runs(_Words(self, lang)) for lang in LANGS}
 
     def column(self, feature: str) -> int:
         """The feature's column, a new one the first time it is seen."""
@@ -122,21 +124,20 @@ class _Lexicon:
         return column
 
     def encode(self, texts: Sequence[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
-        """The word columns of the texts one after the other (stop words out), and how many
-        each text has."""
-        column = self._words[lang].__getitem__
-        codes, sizes = array("q"), array("q")
+        """The columns of the texts' words one after the other (stop words left out), and the
+        text number of each."""
+        run = self._runs[lang].__getitem__
+        codes, ends = array("i"), array("q")
         for text in texts:
-            words = raw_words(text)
-            codes.extend(map(column, words))
-            sizes.append(len(words))
-        found = np.frombuffer(codes, np.int64)
-        kept = found >= 0
-        owners = np.repeat(np.arange(len(texts)), np.frombuffer(sizes, np.int64))
-        return found[kept], np.bincount(owners[kept], minlength=len(texts))
+            codes.extend(chain.from_iterable(map(run, text.split())))
+            ends.append(len(codes))
+        sizes = np.diff(np.frombuffer(ends, np.int64), prepend=0)
+        return np.frombuffer(codes, np.int32), np.repeat(
+            np.arange(len(texts), dtype=np.int32), sizes
+        )
 
 
-class _RawWords(dict):
+class _Words(dict):
     """Raw word -> its feature's column in one language (-1 when it is dropped), remembered."""
 
     def __init__(self, lexicon: _Lexicon, lang: str) -> None:
@@ -149,46 +150,61 @@ class _RawWords(dict):
         return column
 
 
+class _Runs(dict):
+    """A run of non-blank characters -> the columns of its words (stop words left out)."""
+
+    def __init__(self, words: _Words) -> None:
+        super().__init__()
+        self._words = words
+
+    def __missing__(self, run: str) -> tuple[int, ...]:
+        if len(self) > _RUNS_LIMIT:
+            self.clear()
+        self[run] = found = tuple(c for c in map(self._words.__getitem__, raw_words(run)) if c >= 0)
+        return found
+
+
 def weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_matrix]:
     """The vocabulary and the field-weighted feature counts, one row per organization.
 
-    The features are those of `analyse` on every field, found for the whole directory at once.
+    The features are those of `analyse` on every field, found for all the texts of a field in
+    one language at once.
     """
     lexicon = _Lexicon()
-    codes, rows, weights, sizes = _encoded_fields(docs, lexicon)
-    glossary = default_glossary()
-    texts = np.repeat(np.arange(len(sizes)), sizes)
-    first, concepts = glossary.find_coded(codes, texts, lexicon.features)
-    used = np.unique(concepts)
-    table = np.zeros(len(glossary.concepts), np.int64)
-    table[used] = [lexicon.column(glossary.concepts[i]) for i in used.tolist()]
-    counts = sp.csr_matrix(
-        (
-            np.concatenate([weights, weights[first]]),
-            (np.concatenate([rows, rows[first]]), np.concatenate([codes, table[concepts]])),
-        ),
-        shape=(len(docs), len(lexicon.features)),
-        dtype=np.float32,
-    )
-    counts.sum_duplicates()
+    fields = [_fields(doc) for doc in docs]
+    parts = [
+        _counts(
+            lexicon,
+            [(row, text) for row, found in enumerate(fields) for text in found[i]],
+            len(docs),
+        )
+        for i in range(len(FIELD_WEIGHTS))
+    ]
+    counts = sp.csr_matrix((len(docs), len(lexicon.features)), dtype=np.float32)
+    for weight, part in zip(FIELD_WEIGHTS.values(), parts, strict=True):
+        part.resize(counts.shape)
+        counts += part * np.float32(weight)
     return lexicon.columns, counts
 
 
-def _encoded_fields(docs: Sequence[OrgDoc], lexicon: _Lexicon) -> tuple[np.ndarray, ...]:
-    """(word columns, their rows, their field weights, words per text) of every field text."""
-    codes, rows, weights, sizes = [], [], [], []
-    fields = [_fields(doc) for doc in docs]
-    for number, weight in enumerate(FIELD_WEIGHTS.values()):
-        for lang in LANGS:
-            owners, texts = [], []
-            for row, found in enumerate(fields):
-                for text, text_lang in found[number]:
-                    if text_lang == lang:
-                        owners.append(row)
-                        texts.append(text)
-            found, counts = lexicon.encode(texts, lang)
-            codes.append(found)
-            rows.append(np.repeat(np.asarray(owners, np.int64), counts))
-            weights.append(np.full(len(found), weight, np.float32))
-            sizes.append(counts)
-    return tuple(np.concatenate(parts) for parts in (codes, rows, weights, sizes))
+def _counts(
+    lexicon: _Lexicon, texts: list[tuple[int, tuple[str, str]]], size: int
+) -> sp.csr_matrix:
+    """The feature counts of one field's (row, (text, language)) pairs, one row for each of the
+    `size` organizations, over the lexicon's columns so far."""
+    glossary = default_glossary()
+    rows, columns = [], []
+    for lang in LANGS:
+        owners = np.array([row for row, (_, text_lang) in texts if text_lang == lang], np.int32)
+        codes, numbers = lexicon.encode(
+            [t for _, (t, text_lang) in texts if text_lang == lang], lang
+        )
+        first, concepts = glossary.find_coded(codes, numbers, lexicon.features)
+        used = np.unique(concepts)
+        table = np.zeros(len(glossary.concepts), np.int32)
+        table[used] = [lexicon.column(glossary.concepts[i]) for i in used.tolist()]
+        rows += [owners[numbers], owners[numbers[first]]]
+        columns += [codes, table[concepts]]
+    rows_, columns_ = np.concatenate(rows), np.concatenate(columns)
+    ones = np.ones(len(rows_), np.float32)
+    return sp.csr_matrix((ones, (rows_, columns_)), shape=(size, len(lexicon.features)))

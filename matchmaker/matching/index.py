@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from matchmaker.matching.analysis import Occurrence, OrgDoc, occurrences, weighted_counts
-from matchmaker.matching.explain import Ranked, evidence, quote, shown, strength
+from matchmaker.matching.explain import Ranked, evidence, quotable, quote, shown, strength
 from matchmaker.matching.intent import intent, self_weights
 from matchmaker.matching.text import guess_lang
 from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
@@ -98,25 +98,29 @@ class Index:
         best = _top(scores, top)
         if cut:
             best = best[: shown(scores[best].tolist())]
-        ranked = []
-        for i, shares in zip(best.tolist(), _shares(postings, best, vector), strict=True):
-            matched = np.flatnonzero(shares)
-            wrote = [phrases[column] for column in columns[matched].tolist()]
-            terms, bridges = quote(evidence(self._docs[i], wrote, shares[matched].tolist()))
-            group, score = self._classes[i], round(min(float(scores[i]), 1.0), 6)
-            ranked.append(
-                Ranked(
-                    slug=self._slugs[i],
-                    score=score,
-                    terms=terms,
-                    sectors=_unmask(int(self._sector_masks[group]) & sectors, SECTORS),
-                    offers=_unmask(int(self._offer_masks[group]) & offers, OFFERS),
-                    bridges=bridges,
-                    role=roles[group] if roles else "",
-                    strength=strength(score),
-                )
-            )
-        return tuple(ranked)
+        quoted = list(map(quotable(phrases).get, columns.tolist()))
+        results = []
+        for i, shares in zip(best.tolist(), _shares(postings, best, vector).tolist(), strict=True):
+            matched = [(found, s) for found, s in zip(quoted, shares, strict=True) if found and s]
+            results.append(self._ranked(i, float(scores[i]), matched, sectors, offers, roles))
+        return tuple(results)
+
+    def _ranked(
+        self, i: int, score: float, matched: list, sectors: int, offers: int, roles: tuple
+    ) -> Ranked:
+        """Organization i as a result: its score, strength, role, ticked facets, true reasons."""
+        terms, bridges = quote(evidence(self._docs[i], matched))
+        group, score = self._classes[i], round(min(score, 1.0), 6)
+        return Ranked(
+            slug=self._slugs[i],
+            score=score,
+            terms=terms,
+            sectors=_unmask(int(self._sector_masks[group]) & sectors, SECTORS),
+            offers=_unmask(int(self._offer_masks[group]) & offers, OFFERS),
+            bridges=bridges,
+            role=roles[group] if roles else "",
+            strength=strength(score),
+        )
 
     def _vectorise(
         self, occurrences: list[Occurrence], investor_kind: str | None = None

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 import snowballstemmer
@@ -87,6 +88,7 @@ class Token(NamedTuple):
     end: int
 
 
+@lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
     """Lower-case a word and strip its accents: "Thérapie" -> "therapie"."""
     decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES).lower())
