@@ -168,10 +168,13 @@ class Index:
                 added += weight * np.bitwise_count(masks & chosen) / chosen.bit_count()
                 total += weight
         factor = (np.ones(len(self._kinds)) if weights is None else weights) / total
-        blended = scores * factor.astype(np.float32)[self._classes]
+        blended = factor.astype(np.float32).take(self._classes)
+        blended *= scores
         if sectors or offers:
-            blended += (added * factor).astype(np.float32)[self._classes]
-        return np.minimum(blended, 1.0, out=blended)
+            blended += (added * factor).astype(np.float32).take(self._classes)
+        if (factor * (1 + added)).max() > 1:  # an intent weight above 1 could pass 1
+            np.minimum(blended, 1.0, out=blended)
+        return blended
 
 
 def _shares(postings: sp.csr_matrix, best: np.ndarray, weights: np.ndarray) -> np.ndarray:
