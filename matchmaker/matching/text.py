@@ -9,8 +9,9 @@ import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Runs of letters and digits; hyphens and apostrophes split words, except in capitalised
-# compounds ("CAR-T", "PET-CT"); "R&D" and "TT&C" stay one token.
-_TOKEN = re.compile(r"[A-Z0-9À-Ý]+(?:[&-][A-Z0-9À-Ý]+)+|[^\W_]+(?:&[^\W_]+)*")
+# compounds ("CAR-T", "PET-CT") and after the prefix "co-" ("co-investment" is "coinvestment");
+# "R&D" and "TT&C" stay one token.
+_TOKEN = re.compile(r"[A-Z0-9À-Ý]+(?:[&-][A-Z0-9À-Ý]+)+|\b[Cc]o-[^\W\d_]+|[^\W_]+(?:&[^\W_]+)*")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
@@ -31,6 +32,16 @@ FRENCH_STOP_WORDS = _words(
     qui quoi sa sans se selon sera serait serions seront ses si sien soi soit sommes son sont
     suis sur ta tant te tel telle tels tes toi ton tous tout toute toutes tres tu un une
     vers via voici voila vos votre vous aujourd hui etc
+    aussi deja toujours jamais ici puis ensuite enfin lorsque lorsqu quoique tandis
+    pendant durant malgre grace outre derriere dessus dessous certains certaines certain certaine
+    quelques quelque quelqu trop assez plutot souvent parfois bientot maintenant desormais
+    egalement pourtant neanmoins toutefois autant davantage seulement presque autrement sinon
+    duquel auquel auxquels auxquelles desquels desquelles lesquelles y
+    serons seriez seraient soient soyons sois aurons aurez eut furent etions etiez
+    faites font fais faisons faisait fera feront ferait pouvez peux pourra pourront pourraient
+    pourriez pouvait doivent devons devez devra devrait devraient va vais vont allons allez
+    veut veulent voulez trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente
+    quarante cinquante soixante cent cents mille
     """
 )
 # Words every inquiry uses and that tell nothing about whom to match in a Walloon directory.
@@ -121,7 +132,7 @@ class _Normaliser(dict):
             return folded
         if folded in STOP_WORDS:
             return ""
-        return fold(self._stemmer.stemWord(word.lower()))
+        return fold(self._stemmer.stemWord(word.lower().replace("-", "")))
 
 
 _NORMALISERS = {"en": _Normaliser("en"), "fr": _Normaliser("fr")}
