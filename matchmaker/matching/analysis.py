@@ -11,11 +11,20 @@ import numpy as np
 import scipy.sparse as sp
 
 from matchmaker.matching.glossary import default_glossary
-from matchmaker.matching.text import guess_lang, normalise, raw_words, stems, tokens
+from matchmaker.matching.text import (
+    guess_lang,
+    language_vote,
+    normalise,
+    raw_words,
+    stems,
+    tokens,
+    voted_lang,
+)
 
 # How much one occurrence of a word counts in each field of a profile, before the sublinear tf.
 FIELD_WEIGHTS = {"name": 3.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
 LANGS = ("en", "fr")
+_BLOCK = 10_000  # organizations analysed together: bounds the memory a fit takes
 _RUNS_LIMIT = 1_000_000  # distinct runs of non-blank characters remembered during a fit
 
 
@@ -37,21 +46,30 @@ class OrgDoc:
     keywords_fr: tuple[str, ...] = ()
 
 
-def _fields(doc: OrgDoc) -> list[list[tuple[str, str]]]:
-    """The weighted fields of a profile, each as (text, language) pairs, in FIELD_WEIGHTS order."""
+def _sources(doc: OrgDoc) -> list[list[tuple[str, str, bool]]]:
+    """The weighted fields of a profile in FIELD_WEIGHTS order, each as (text, language,
+    whether the language is to be guessed from the text, that one if unclear) triples."""
     tags = " ".join((doc.kind, *doc.sectors, *doc.offers)).replace("-", " ")
     return [
-        [(doc.name, guess_lang(doc.name, doc.lang))],
+        [(doc.name, doc.lang, True)],
         _texts("; ".join(doc.keywords), "; ".join(doc.keywords_fr), "en"),
-        [(tags, "en")],
+        [(tags, "en", False)],
         _texts(doc.description, doc.description_fr, doc.lang),
     ]
 
 
-def _texts(main: str, french: str, lang: str) -> list[tuple[str, str]]:
-    """A field's main text (language guessed, `lang` if unclear) and its French version."""
-    texts = [(main, guess_lang(main, lang))] if main else []
-    return texts + [(french, "fr")] if french else texts
+def _texts(main: str, french: str, lang: str) -> list[tuple[str, str, bool]]:
+    """A field's main text (language to guess, `lang` if unclear) and its French version."""
+    texts = [(main, lang, True)] if main else []
+    return texts + [(french, "fr", False)] if french else texts
+
+
+def _fields(doc: OrgDoc) -> list[list[tuple[str, str]]]:
+    """The weighted fields of a profile, each as (text, language) pairs, in FIELD_WEIGHTS order."""
+    return [
+        [(text, guess_lang(text, lang) if guess else lang) for text, lang, guess in field]
+        for field in _sources(doc)
+    ]
 
 
 def profile_texts(doc: OrgDoc) -> list[tuple[str, str]]:
@@ -114,6 +132,7 @@ class _Lexicon:
         self.columns: dict[str, int] = {}
         self.features: list[str] = []
         self._runs = {lang: _Runs(_Words(self, lang)) for lang in LANGS}
+        self._votes = _Votes()
 
     def column(self, feature: str) -> int:
         """The feature's column, a new one the first time it is seen."""
@@ -123,18 +142,31 @@ class _Lexicon:
             self.features.append(feature)
         return column
 
-    def encode(self, texts: Sequence[str], lang: str) -> tuple[np.ndarray, np.ndarray]:
-        """The columns of the texts' words one after the other (stop words left out), and the
-        text number of each."""
-        run = self._runs[lang].__getitem__
+    def encode(self, texts: Sequence[tuple[str, str, bool]]) -> tuple[np.ndarray, np.ndarray]:
+        """The columns of the words of (text, language, guess) triples one after the other (stop
+        words left out), and the text number of each; a language to guess is guessed from the
+        text's runs as `guess_lang` does from the text."""
+        vote, runs = self._votes.__getitem__, self._runs
         codes, ends = array("i"), array("q")
-        for text in texts:
-            codes.extend(chain.from_iterable(map(run, text.split())))
+        for text, lang, guess in texts:
+            found = text.split()
+            if guess:
+                lang = voted_lang(sum(map(vote, found)), lang)
+            codes.extend(chain.from_iterable(map(runs[lang].__getitem__, found)))
             ends.append(len(codes))
         sizes = np.diff(np.frombuffer(ends, np.int64), prepend=0)
-        return np.frombuffer(codes, np.int32), np.repeat(
-            np.arange(len(texts), dtype=np.int32), sizes
-        )
+        owners = np.repeat(np.arange(len(texts), dtype=np.int32), sizes)
+        return np.frombuffer(codes, np.int32), owners
+
+
+class _Votes(dict):
+    """Run -> its `language_vote`, remembered."""
+
+    def __missing__(self, run: str) -> int:
+        if len(self) > _RUNS_LIMIT:
+            self.clear()
+        self[run] = vote = language_vote(run)
+        return vote
 
 
 class _Words(dict):
@@ -168,43 +200,39 @@ def weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_matr
     """The vocabulary and the field-weighted feature counts, one row per organization.
 
     The features are those of `analyse` on every field, found for all the texts of a field in
-    one language at once.
+    one language at once, a block of organizations at a time.
     """
     lexicon = _Lexicon()
-    fields = [_fields(doc) for doc in docs]
-    parts = [
-        _counts(
-            lexicon,
-            [(row, text) for row, found in enumerate(fields) for text in found[i]],
-            len(docs),
-        )
-        for i in range(len(FIELD_WEIGHTS))
-    ]
-    counts = sp.csr_matrix((len(docs), len(lexicon.features)), dtype=np.float32)
-    for weight, part in zip(FIELD_WEIGHTS.values(), parts, strict=True):
-        part.resize(counts.shape)
+    blocks = [_block(lexicon, docs[at : at + _BLOCK]) for at in range(0, len(docs), _BLOCK)]
+    for block in blocks:
+        block.resize((block.shape[0], len(lexicon.features)))
+    if not blocks:
+        return lexicon.columns, sp.csr_matrix((0, 0), dtype=np.float32)
+    return lexicon.columns, sp.vstack(blocks, format="csr", dtype=np.float32)
+
+
+def _block(lexicon: _Lexicon, docs: Sequence[OrgDoc]) -> sp.csr_matrix:
+    """The field-weighted feature counts of a block of organizations."""
+    sources = [_sources(doc) for doc in docs]
+    counts = sp.csr_matrix((len(docs), 0), dtype=np.float32)
+    for i, weight in enumerate(FIELD_WEIGHTS.values()):
+        rows = np.array([row for row, found in enumerate(sources) for _ in found[i]], np.int32)
+        part = _counts(lexicon, [text for found in sources for text in found[i]], rows, len(docs))
+        counts.resize(part.shape)
         counts += part * np.float32(weight)
-    return lexicon.columns, counts
+    return counts
 
 
-def _counts(
-    lexicon: _Lexicon, texts: list[tuple[int, tuple[str, str]]], size: int
-) -> sp.csr_matrix:
-    """The feature counts of one field's (row, (text, language)) pairs, one row for each of the
-    `size` organizations, over the lexicon's columns so far."""
+def _counts(lexicon: _Lexicon, texts: list, owners: np.ndarray, size: int) -> sp.csr_matrix:
+    """The feature counts of one field's (text, language, guess) triples and their owners' rows,
+    one row for each of the `size` organizations, over the lexicon's columns so far."""
     glossary = default_glossary()
-    rows, columns = [], []
-    for lang in LANGS:
-        owners = np.array([row for row, (_, text_lang) in texts if text_lang == lang], np.int32)
-        codes, numbers = lexicon.encode(
-            [t for _, (t, text_lang) in texts if text_lang == lang], lang
-        )
-        first, concepts = glossary.find_coded(codes, numbers, lexicon.features)
-        used = np.unique(concepts)
-        table = np.zeros(len(glossary.concepts), np.int32)
-        table[used] = [lexicon.column(glossary.concepts[i]) for i in used.tolist()]
-        rows += [owners[numbers], owners[numbers[first]]]
-        columns += [codes, table[concepts]]
-    rows_, columns_ = np.concatenate(rows), np.concatenate(columns)
-    ones = np.ones(len(rows_), np.float32)
-    return sp.csr_matrix((ones, (rows_, columns_)), shape=(size, len(lexicon.features)))
+    codes, numbers = lexicon.encode(texts)
+    first, concepts = glossary.find_coded(codes, numbers, lexicon.features)
+    used = np.unique(concepts)
+    table = np.zeros(len(glossary.concepts), np.int32)
+    table[used] = [lexicon.column(glossary.concepts[i]) for i in used.tolist()]
+    rows = owners[np.concatenate([numbers, numbers[first]])]
+    columns = np.concatenate([codes, table[concepts]])
+    ones = np.ones(len(rows), np.float32)
+    return sp.csr_matrix((ones, (rows, columns)), shape=(size, len(lexicon.features)))

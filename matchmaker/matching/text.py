@@ -154,9 +154,21 @@ def guess_lang(text: str, default: str | None = "en") -> str:
     words = text.lower().split()
     english = sum(map(_ENGLISH_ONLY.__contains__, words))
     french = sum(map(_FRENCH_ONLY.__contains__, words))
-    if english == french:
+    return voted_lang(english - french, default)
+
+
+def language_vote(run: str) -> int:
+    """What one blank-separated run says of its text's language in `guess_lang`: 1 for an
+    English-only stop word, -1 for a French-only one, else 0."""
+    word = run.lower()
+    return (word in _ENGLISH_ONLY) - (word in _FRENCH_ONLY)
+
+
+def voted_lang(votes: int, default: str | None = "en") -> str:
+    """The language of a text whose runs' `language_vote`s add up to `votes`."""
+    if votes == 0:
         return default if default in _NORMALISERS else "en"
-    return "fr" if french > english else "en"
+    return "en" if votes > 0 else "fr"
 
 
 def stems(text: str, lang: str) -> list[str]:
