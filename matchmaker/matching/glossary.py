@@ -98,7 +98,9 @@ class Glossary:
         single = (((word,), concepts) for word, concepts in self._words.items())
         for phrase, concepts in chain(single, self._phrases.items()):
             if all(word in ids for word in phrase):
-                key = int(_packed([ids[word] for word in phrase[:3]]))
+                key = 0
+                for word in phrase[:3]:
+                    key = key << _BITS | ids[word]
                 tables[len(phrase)][key].append((phrase, [numbers[c] for c in concepts]))
         found = [
             _Table(entries, length, len(words)).hits(codes, texts, words)

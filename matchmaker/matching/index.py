@@ -65,8 +65,7 @@ class Index:
         quantised = np.maximum(np.rint(weights.data * QUANTUM), 1).astype(np.uint16)
         self._postings = sp.csr_matrix((quantised, weights.indices, weights.indptr), weights.shape)
         # organizations alike for the facets and the intent (kind, sectors, offers) share a class
-        keys = [(doc.kind, _mask(doc.sectors, SECTORS), _mask(doc.offers, OFFERS)) for doc in docs]
-        self._classes, self._kinds = _classes(keys)
+        self._classes, self._kinds = _classes([(doc.kind, doc.sectors, doc.offers) for doc in docs])
         self._sector_masks = np.array([sectors for _, sectors, _ in self._kinds], np.int64)
         self._offer_masks = np.array([offers for _, _, offers in self._kinds], np.int64)
         self._intents = {kind: _intents(kind, self._kinds) for kind in INVESTOR_TYPES}
@@ -205,10 +204,14 @@ def _self_discount(occurrences: list[Occurrence], investor_kind: str | None) -> 
 
 
 def _classes(keys: Sequence[tuple]) -> tuple[np.ndarray, list[tuple]]:
-    """(the class number of each organization, the distinct keys in class order)."""
+    """(the class number of each organization, the (kind, sector mask, offer mask) of each
+    class) from the organizations' (kind, sectors, offers)."""
     numbers: dict[tuple, int] = {}
     classes = np.array([numbers.setdefault(key, len(numbers)) for key in keys], np.int32)
-    return classes, list(numbers)
+    kinds = [
+        (kind, _mask(sectors, SECTORS), _mask(offers, OFFERS)) for kind, sectors, offers in numbers
+    ]
+    return classes, kinds
 
 
 def _intents(investor_kind: str, kinds: Sequence[tuple]) -> tuple:
