@@ -229,7 +229,7 @@ def _mask(values: Sequence[str], vocabulary: Sequence[str]) -> int:
 
 def _unmask(mask: int, vocabulary: Sequence[str]) -> tuple[str, ...]:
     """The values of a bitmask over vocabulary, in vocabulary order."""
-    return tuple(value for bit, value in enumerate(vocabulary) if mask >> bit & 1)
+    return tuple(value for bit, value in enumerate(vocabulary) if mask >> bit & 1) if mask else ()
 
 
 def _checked(values: Sequence[str], allowed: Sequence[str], what: str) -> int:
