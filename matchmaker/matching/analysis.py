@@ -199,8 +199,8 @@ class _Runs(dict):
 def weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_matrix]:
     """The vocabulary and the field-weighted feature counts, one row per organization.
 
-    The features are those of `analyse` on every field, found for all the texts of a field in
-    one language at once, a block of organizations at a time.
+    The features are those of `analyse` on every field text, found for all the texts of a field
+    at once, a block of organizations at a time.
     """
     lexicon = _Lexicon()
     blocks = [_block(lexicon, docs[at : at + _BLOCK]) for at in range(0, len(docs), _BLOCK)]
