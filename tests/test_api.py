@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from matchmaker import create_app
 from matchmaker.extensions import db
-from matchmaker.models import Activity, ApiToken, Inquiry, Status, User
-from matchmaker.services import api_tokens
+from matchmaker.matching import Bridge, Ranked
+from matchmaker.models import Activity, ApiToken, Inquiry, Match, Status, User
+from matchmaker.services import api_tokens, ranking
 from tests import factories
 from tests.helpers import counted_statements, login
 
@@ -170,6 +171,29 @@ def test_lead_detail_has_the_matches_and_logs_the_access(app, client, reader, le
     with app.app_context():
         viewed = db.session.scalar(sa.select(Activity).where(Activity.kind == "viewed"))
         assert (viewed.inquiry_id, viewed.user.email) == (leads[0], "reader@agency.be")
+
+
+def test_match_reasons_carry_strength_role_and_glossary_bridges(app, client, reader, leads):
+    bridge = Bridge(wrote="thérapie cellulaire", profile="cell therapy", concept="cell-therapy")
+    ranked = Ranked("x", 0.31, terms=("GMP",), bridges=(bridge,), role="raising-capital",
+                    strength="strong")  # fmt: skip
+    with app.app_context():
+        match = db.session.scalar(sa.select(Match).where(Match.rank == 1))
+        match.explanation = ranking.explanation(ranked)
+        db.session.commit()
+    matches = client.get(f"/api/v1/leads/{leads[0]}", headers=reader).json["matches"]
+    assert matches[0]["reasons"] == {
+        "strength": "strong",
+        "role": "raising-capital",
+        "terms": ["GMP"],
+        "bridges": [{"wrote": "thérapie cellulaire", "profile": "cell therapy",
+                     "concept": "cell-therapy"}],
+        "sectors": [],
+        "offers": [],
+    }  # fmt: skip
+    # a match stored before the engine gave strengths, roles and bridges
+    assert matches[1]["reasons"] == {"strength": None, "role": "", "terms": [], "bridges": [],
+                                     "sectors": [], "offers": []}  # fmt: skip
 
 
 def test_unknown_lead_and_unknown_address_are_json_404(client, reader):

@@ -98,7 +98,21 @@ def _schemas() -> dict[str, Any]:
             "score": {"type": "number"},
             "organization": _object({"slug": _string(), "name": _string()}),
             "source": _string(enum=["engine", "staff"]),
-            "reasons": _object({"terms": TAGS, "sectors": TAGS, "offers": TAGS}),
+            "reasons": _object(
+                {
+                    "strength": _nullable(_string(enum=["strong", "possible", "weak", None])),
+                    "role": _string(description="Intent code (intent.tsv), empty when none."),
+                    "terms": TAGS,
+                    "bridges": {
+                        "type": "array",
+                        "items": _object(
+                            {"wrote": _string(), "profile": _string(), "concept": _string()}
+                        ),
+                    },
+                    "sectors": TAGS,
+                    "offers": TAGS,
+                }
+            ),
             "verdict": _nullable(_string(enum=["relevant", "not_relevant", None])),
             "pinned": {"type": "boolean"},
             "introduced_at": _nullable(TIMESTAMP),

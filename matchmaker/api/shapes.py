@@ -66,12 +66,25 @@ def match_json(match: Match) -> dict[str, Any]:
         "score": round(float(match.score), 6),
         "organization": {"slug": match.organization.slug, "name": match.organization.name},
         "source": match.source,
-        "reasons": {key: list(explanation.get(key, [])) for key in ("terms", "sectors", "offers")},
+        "reasons": reasons_json(explanation),
         "verdict": match.verdict,
         "pinned": match.pinned,
         "introduced_at": _time(match.introduced_at),
         "engine_version": match.engine_version,
         "directory_version": match.directory_version,
+    }
+
+
+def reasons_json(explanation: dict[str, Any]) -> dict[str, Any]:
+    """A match's reasons as stored by the ranking; matches stored before the engine gave
+    strengths, roles and bridges have no strength, no role and no bridges."""
+    return {
+        "strength": explanation.get("strength"),
+        "role": explanation.get("role", ""),
+        "terms": list(explanation.get("terms", [])),
+        "bridges": [dict(bridge) for bridge in explanation.get("bridges", [])],
+        "sectors": list(explanation.get("sectors", [])),
+        "offers": list(explanation.get("offers", [])),
     }
 
 

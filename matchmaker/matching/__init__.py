@@ -1,11 +1,11 @@
 """The matching engine: ranks organization profiles for an investor's inquiry (no web code)."""
 
+from matchmaker.matching.analysis import OrgDoc
 from matchmaker.matching.explain import Bridge, Ranked, nothing_strong
 from matchmaker.matching.index import (
     ENGINE_VERSION,
     EmptyQueryError,
     Index,
-    OrgDoc,
     Query,
     build_index,
     load_orgs_csv,

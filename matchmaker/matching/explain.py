@@ -2,8 +2,12 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
-from matchmaker.matching.text import GENERIC_STEMS
+from matchmaker.matching.analysis import Occurrence, OrgDoc, profile_surfaces
+from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
+from matchmaker.matching.text import GENERIC_STEMS, fold
 
 MAX_TERMS = 5
 # Strength bands of the final score, calibrated on the dev sets (docs/matching.md): at 0.25 and
@@ -59,8 +63,7 @@ class Ranked:
         )
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What one query feature adds to a match: its words in the inquiry and in the profile."""
 
     wrote: str
@@ -69,6 +72,71 @@ class Evidence:
     profile_words: tuple[str, ...]
     share: float
     concept: str = ""  # the glossary concept, when the feature is one
+
+
+class _Surface(NamedTuple):
+    """A profile's words for a feature, with what quoting them depends on."""
+
+    found: Occurrence
+    folded: str  # the surface, folded (case, accents)
+    listed: bool  # the glossary lists it for the feature: a bridge may quote it
+
+
+@lru_cache(maxsize=4096)
+def _surfaces(doc: OrgDoc) -> dict[str, tuple[_Surface, ...]]:
+    """Each feature of the profile's own words with its distinct surfaces, once per profile."""
+    glossary = default_glossary()
+    return {
+        feature: tuple(
+            _Surface(p, fold(p.surface), glossary.lists(feature, p.surface)) for p in found
+        )
+        for feature, found in profile_surfaces(doc).items()
+    }
+
+
+def quotable(phrases: dict[int, list[Occurrence]]) -> dict[int, list[Occurrence]]:
+    """The query's features that a reason may quote: those not made of generic words only."""
+    return {
+        column: found
+        for column, found in phrases.items()
+        if not all(_generic(occurrence.words) for occurrence in found)
+    }
+
+
+def evidence(doc: OrgDoc, matched: Sequence[tuple[list[Occurrence], float]]) -> list[Evidence]:
+    """What each matched query feature adds to the organization, with the profile's own words
+    for it: `matched` pairs the feature's occurrences in the inquiry (see `quotable`) with its
+    share of the score."""
+    profile = _surfaces(doc)
+    found = []
+    for occurrences, share in matched:
+        first = occurrences[0]
+        surfaces = profile.get(first.feature)
+        if surfaces is None:
+            continue  # carried by the tags only: never quoted (`quote`)
+        folded = fold(first.surface)
+        where = [s.found for s in surfaces if _quotable(first, folded, s)]
+        pair = next(((q, p) for q in occurrences for p in where if q.words == p.words), None)
+        query_side, profile_side = pair or (first, where[0] if where else None)
+        found.append(
+            Evidence(
+                wrote=query_side.surface,
+                wrote_words=query_side.words,
+                profile=profile_side.surface if profile_side else "",
+                profile_words=profile_side.words if profile_side else (),
+                share=share,
+                concept=query_side.feature.removeprefix(CONCEPT_PREFIX),
+            )
+        )
+    return found
+
+
+def _quotable(query: Occurrence, folded: str, profile: _Surface) -> bool:
+    """Whether the profile's words may be quoted for the query's: not a chance collision of
+    stems across languages ("avionics", "avions"), and a bridge only to a listed phrase."""
+    if query.words == profile.found.words:
+        return query.lang == profile.found.lang or folded == profile.folded
+    return profile.listed
 
 
 def strength(score: float) -> str:
@@ -103,9 +171,9 @@ def quote(evidence: Sequence[Evidence], limit: int = MAX_TERMS) -> tuple[tuple, 
     for item in phrases:
         direct = item.wrote_words == item.profile_words
         key = (item.wrote, *(("", "") if direct else (item.profile, item.concept)))
-        host = next((k for k in totals if _inside(item.wrote, k[0]) and k != key), None)
-        target = host if host is not None and len(item.wrote_words) == 1 else key
-        totals[target] = totals.get(target, 0.0) + item.share
+        if len(item.wrote_words) == 1:
+            key = next((k for k in totals if _inside(item.wrote, k[0]) and k != key), key)
+        totals[key] = totals.get(key, 0.0) + item.share
     chosen: list[tuple[str, str, str]] = []
     for key, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
         if len(chosen) == limit:
@@ -117,10 +185,16 @@ def quote(evidence: Sequence[Evidence], limit: int = MAX_TERMS) -> tuple[tuple, 
     return terms, bridges
 
 
+@lru_cache(maxsize=65_536)
 def _generic(words: tuple[str, ...]) -> bool:
     return all(word in GENERIC_STEMS for word in words)
 
 
 def _inside(small: str, big: str) -> bool:
     """Whether the words of `small` appear together in `big`, ignoring case."""
-    return f" {small.casefold()} " in f" {big.casefold()} "
+    return _padded(small) in _padded(big)
+
+
+@lru_cache(maxsize=65_536)
+def _padded(text: str) -> str:
+    return f" {text.casefold()} "

@@ -1,9 +1,12 @@
 """The bilingual domain glossary: phrases in English and French mapped to shared concepts."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import compress, count, pairwise
+from itertools import chain, compress, count, pairwise
+
+import numpy as np
 
 from matchmaker.matching.text import fold, stems, word_count
 
@@ -29,6 +32,7 @@ class Glossary:
         for phrase in self._phrases:
             lengths[phrase[:2]].add(len(phrase))
         self._lengths = {start: tuple(sorted(sizes)) for start, sizes in lengths.items()}
+        self.concepts = tuple(sorted({c for concepts in entries.values() for c in concepts}))
 
     @classmethod
     def parse(cls, text: str) -> "Glossary":
@@ -78,8 +82,93 @@ class Glossary:
                 found.extend((i, end, concept) for concept in self._phrases.get(phrase, ()))
         return found
 
+    def find_coded(
+        self, codes: np.ndarray, texts: np.ndarray, words: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`find` over many texts at once: (first word, concept) of every hit, as arrays.
+
+        `codes` holds the word ids of the texts one after the other, `texts` the (non-decreasing)
+        text number of each word, `words[id]` the word; a concept is an index in `concepts`.
+        """
+        if len(words) >= 1 << _BITS:
+            raise ValueError("too many distinct words for the glossary's packed phrases")
+        numbers = {concept: i for i, concept in enumerate(self.concepts)}
+        ids = {word: i for i, word in enumerate(words)}
+        tables: defaultdict[int, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
+        single = (((word,), concepts) for word, concepts in self._words.items())
+        for phrase, concepts in chain(single, self._phrases.items()):
+            if all(word in ids for word in phrase):
+                key = 0
+                for word in phrase[:3]:
+                    key = key << _BITS | ids[word]
+                tables[len(phrase)][key].append((phrase, [numbers[c] for c in concepts]))
+        found = [
+            _Table(entries, length, len(words)).hits(codes, texts, words)
+            for length, entries in tables.items()
+        ]
+        empty = np.zeros(0, np.int64)
+        return tuple(np.concatenate([empty, *parts]) for parts in zip(*found, strict=True)) or (
+            empty,
+            empty,
+        )
+
     def __len__(self) -> int:
         return len(self._words) + len(self._phrases)
+
+
+_BITS = 21  # bits of a word id in a packed phrase key: three ids fit in one int64
+
+
+def _packed(columns: Sequence) -> np.ndarray:
+    """Up to three word ids (ints or arrays of them) packed in one integer each."""
+    packed = np.zeros_like(np.asarray(columns[0], np.int64))
+    for column in columns:
+        packed = packed << _BITS | np.asarray(column, np.int64)
+    return packed
+
+
+class _Table:
+    """The glossary phrases of one length, keyed by their first three word ids."""
+
+    def __init__(self, entries: dict[int, list], length: int, size: int) -> None:
+        self._entries, self._length = entries, length
+        self._keys = np.array(sorted(entries), np.int64)
+        self._starts = np.zeros(size, bool)  # the words that begin a phrase of this length
+        self._starts[self._keys >> _BITS * (min(length, 3) - 1)] = True
+        lists = [[c for _, numbers in entries[key] for c in numbers] for key in self._keys.tolist()]
+        self._sizes = np.array([len(numbers) for numbers in lists], np.int64)
+        self._offsets = np.cumsum(self._sizes) - self._sizes
+        self._concepts = np.array([c for numbers in lists for c in numbers], np.int64)
+
+    def hits(
+        self, codes: np.ndarray, texts: np.ndarray, words: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(first word, concept) of each window of words of one text that is a phrase."""
+        length = self._length
+        windows = np.flatnonzero(self._starts[codes[: max(len(codes) - length + 1, 0)]])
+        windows = windows[texts[windows] == texts[windows + length - 1]]
+        keys = _packed([codes[windows + k] for k in range(min(length, 3))])
+        where = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        hit = self._keys[where] == keys
+        if length > 3:  # the key holds the first three words only: check the others
+            return self._checked(windows[hit], keys[hit], codes, length, words)
+        sizes = self._sizes[where[hit]]
+        within = np.arange(sizes.sum()) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        where = np.repeat(self._offsets[where[hit]], sizes) + within
+        return np.repeat(windows[hit], sizes), self._concepts[where]
+
+    def _checked(
+        self, windows: np.ndarray, keys: np.ndarray, codes: np.ndarray, length: int, words
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The windows that are a whole listed phrase, not only its first three words."""
+        first, concepts = [], []
+        for i, key in zip(windows.tolist(), keys.tolist(), strict=True):
+            phrase = tuple(words[c] for c in codes[i : i + length].tolist())
+            for listed, numbers in self._entries[key]:
+                if listed == phrase:
+                    first += [i] * len(numbers)
+                    concepts += numbers
+        return np.array(first, np.int64), np.array(concepts, np.int64)
 
 
 @lru_cache(maxsize=65_536)

@@ -1,57 +1,35 @@
-"""The TF-IDF index: analysing profiles and queries, the fit, and ranking with facets."""
+"""The TF-IDF index: the fit, and ranking with facets, intents and reasons."""
 
 import csv
 import math
-from array import array
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from matchmaker.matching.explain import Evidence, Ranked, _generic, quote, shown, strength
-from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
+from matchmaker.matching.analysis import Occurrence, OrgDoc, occurrences, weighted_counts
+from matchmaker.matching.explain import Ranked, evidence, quotable, quote, shown, strength
 from matchmaker.matching.intent import intent, self_weights
-from matchmaker.matching.text import fold, guess_lang, stems, tokens
+from matchmaker.matching.text import guess_lang
 from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
 
-ENGINE_VERSION = "tfidf-2"
+ENGINE_VERSION = "tfidf-3"
 
-# How much one occurrence of a word counts in each field of a profile, before the sublinear tf.
-FIELD_WEIGHTS = {"name": 3.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
 # Facet blending: score = (text + SECTOR_WEIGHT * share of the chosen sectors the organization
 # has + OFFER_WEIGHT * share of the chosen offers it has) / (1 + the weights of chosen facets).
 SECTOR_WEIGHT = 0.05
 OFFER_WEIGHT = 0.05
 # Columns a directory CSV must have; the others are optional.
 REQUIRED_COLUMNS = frozenset({"slug", "name", "description"})
+# The postings hold each weight (at most 1: the rows are l2-normalised) in 16 bits.
+QUANTUM = 65_535
 
 
 class EmptyQueryError(ValueError):
     """The query has no words to search for."""
-
-
-@dataclass(frozen=True)
-class OrgDoc:
-    """An organization's profile as the engine sees it."""
-
-    slug: str
-    name: str
-    kind: str
-    sectors: tuple[str, ...]
-    offers: tuple[str, ...]
-    description: str
-    keywords: tuple[str, ...]
-    city: str = ""
-    province: str = ""
-    lang: str = "en"  # the language of `description` and `keywords`
-    description_fr: str = ""  # the French profile, when `description` is the English one
-    keywords_fr: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,99 +47,6 @@ class Query:
     investor_kind: str | None = None
 
 
-def _fields(doc: OrgDoc) -> list[list[tuple[str, str]]]:
-    """The weighted fields of a profile, each as (text, language) pairs, in FIELD_WEIGHTS order."""
-    tags = " ".join((doc.kind, *doc.sectors, *doc.offers)).replace("-", " ")
-    return [
-        [(doc.name, guess_lang(doc.name, doc.lang))],
-        _texts("; ".join(doc.keywords), "; ".join(doc.keywords_fr), "en"),
-        [(tags, "en")],
-        _texts(doc.description, doc.description_fr, doc.lang),
-    ]
-
-
-def _texts(main: str, french: str, lang: str) -> list[tuple[str, str]]:
-    """A field's main text (language guessed, `lang` if unclear) and its French version."""
-    texts = [(main, guess_lang(main, lang))] if main else []
-    return texts + [(french, "fr")] if french else texts
-
-
-def profile_texts(doc: OrgDoc) -> list[tuple[str, str]]:
-    """The profile's own words as (text, language): what a reason may quote (not the tags)."""
-    fields = _fields(doc)
-    return [*fields[0], *fields[1], *fields[3]]
-
-
-def analyse(field: tuple[str, str]) -> list[str]:
-    """The features of a (text, language) pair: normalised words plus glossary concepts."""
-    words = stems(*field)
-    return words + [concept for _, _, concept in default_glossary().find(words)]
-
-
-class Occurrence(NamedTuple):
-    """A feature found in a text, the words that produced it as written, and their stems."""
-
-    feature: str
-    surface: str
-    words: tuple[str, ...]
-    first: int  # the position of its first word among the text's words
-    lang: str
-
-
-def occurrences(text: str, lang: str) -> list[Occurrence]:
-    """Each feature occurrence of a text with the words that produced it, as written there."""
-    found = tokens(text, lang)
-    words = tuple(token.stem for token in found)
-
-    def occurrence(feature: str, first: int, end: int) -> Occurrence:
-        surface = " ".join(text[found[first].start : found[end - 1].end].split())
-        return Occurrence(feature, surface, words[first:end], first, lang)
-
-    return [occurrence(word, i, i + 1) for i, word in enumerate(words)] + [
-        occurrence(concept, first, end)
-        for first, end, concept in default_glossary().find(list(words))
-    ]
-
-
-def analyse_query(text: str, lang: str) -> list[tuple[str, str]]:
-    """(feature, the words that produced it as written) for each feature occurrence of a text."""
-    return [(found.feature, found.surface) for found in occurrences(text, lang)]
-
-
-@lru_cache(maxsize=4096)
-def profile_surfaces(doc: OrgDoc) -> dict[str, list[Occurrence]]:
-    """Each feature of the profile's own words (not its tags) with its distinct surfaces."""
-    surfaces: defaultdict[str, dict[tuple, Occurrence]] = defaultdict(dict)
-    for text in profile_texts(doc):
-        for found in occurrences(*text):
-            surfaces[found.feature].setdefault((found.surface, found.lang), found)
-    return {feature: list(found.values()) for feature, found in surfaces.items()}
-
-
-def _weighted_counts(docs: Sequence[OrgDoc]) -> tuple[dict[str, int], sp.csr_matrix]:
-    """The vocabulary and the field-weighted feature counts, one row per organization."""
-    vocabulary: defaultdict[str, int] = defaultdict()
-    vocabulary.default_factory = vocabulary.__len__  # a new feature gets the next column
-    indices = [array("i") for _ in FIELD_WEIGHTS]
-    pointers = [array("l", [0]) for _ in FIELD_WEIGHTS]
-    for doc in docs:
-        for texts, found, pointer in zip(_fields(doc), indices, pointers, strict=True):
-            for text in texts:
-                found.extend(map(vocabulary.__getitem__, analyse(text)))
-            pointer.append(len(found))
-    shape = (len(docs), len(vocabulary))
-    counts = sp.csr_matrix(shape, dtype=np.float32)
-    for weight, found, pointer in zip(FIELD_WEIGHTS.values(), indices, pointers, strict=True):
-        ones = np.full(len(found), weight, dtype=np.float32)
-        counts += sp.csr_matrix((ones, np.asarray(found), np.asarray(pointer)), shape)
-    return dict(vocabulary), counts
-
-
-def _mask(values: Sequence[str], vocabulary: Sequence[str]) -> int:
-    """The bitmask of the values (those in vocabulary) over vocabulary."""
-    return sum(1 << vocabulary.index(value) for value in values if value in vocabulary)
-
-
 class Index:
     """A fitted, immutable index of organization profiles; `rank` scores one query."""
 
@@ -171,15 +56,19 @@ class Index:
         self._slugs = tuple(doc.slug for doc in docs)
         if len(set(self._slugs)) != len(self._slugs):
             raise ValueError("duplicate organization slugs")
-        self._vocabulary, counts = _weighted_counts(docs)
+        self._vocabulary, counts = weighted_counts(docs)
         tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         self._idf = tfidf.idf_
         # features x organizations: a row is a posting list, so a query touches only its words
-        self._postings = sp.csr_matrix(tfidf.transform(counts).T, dtype=np.float32)
-        self._postings.sort_indices()
-        self._sector_masks = np.array([_mask(d.sectors, SECTORS) for d in docs], np.int32)
-        self._offer_masks = np.array([_mask(d.offers, OFFERS) for d in docs], np.int32)
-        self._intents = {kind: _intents(kind, docs) for kind in INVESTOR_TYPES}
+        weights = sp.csr_matrix(tfidf.transform(counts).T)
+        weights.sort_indices()
+        quantised = np.maximum(np.rint(weights.data * QUANTUM), 1).astype(np.uint16)
+        self._postings = sp.csr_matrix((quantised, weights.indices, weights.indptr), weights.shape)
+        # organizations alike for the facets and the intent (kind, sectors, offers) share a class
+        self._classes, self._kinds = _classes([(doc.kind, doc.sectors, doc.offers) for doc in docs])
+        self._sector_masks = np.array([sectors for _, sectors, _ in self._kinds], np.int64)
+        self._offer_masks = np.array([offers for _, _, offers in self._kinds], np.int64)
+        self._intents = {kind: _intents(kind, self._kinds) for kind in INVESTOR_TYPES}
 
     def __len__(self) -> int:
         return len(self._slugs)
@@ -193,69 +82,50 @@ class Index:
             raise ValueError("top must be at least 1")
         sectors = _checked(query.sectors, SECTORS, "sector")
         offers = _checked(query.offers, OFFERS, "engagement type")
-        weights_roles = self._intents.get(query.investor_kind or "")
-        if query.investor_kind and weights_roles is None:
-            raise ValueError(f"unknown investor kind: {query.investor_kind!r}")
+        kind = query.investor_kind or ""
+        if kind and kind not in self._intents:
+            raise ValueError(f"unknown investor kind: {kind!r}")
+        weights, roles = self._intents.get(kind, (None, ()))
         found = occurrences(query.text, guess_lang(query.text, query.lang))
         if not found:
             raise EmptyQueryError(
                 "the query has no words to search for: describe what you are looking for"
             )
-        columns, weights, phrases = self._vectorise(found, query.investor_kind)
-        scores = self._blend(self._text_scores(columns, weights), sectors, offers)
-        if weights_roles is not None and weights_roles[0] is not None:
-            scores = np.minimum(scores * weights_roles[0], 1.0)
+        columns, vector, phrases = self._vectorise(found, query.investor_kind)
+        postings = self._postings[columns]
+        scores = self._blend(postings.T @ vector, sectors, offers, weights)
         best = _top(scores, top)
         if cut:
             best = best[: shown(scores[best].tolist())]
-        shares = self._shares(best, columns, weights)
-        ranked = []
-        for i, row in zip(best, shares, strict=True):
-            terms, bridges = quote(self._evidence(i, row, columns, phrases))
-            score = round(min(float(scores[i]), 1.0), 6)
-            ranked.append(
-                Ranked(
-                    slug=self._slugs[i],
-                    score=score,
-                    terms=terms,
-                    sectors=_unmask(int(self._sector_masks[i]) & sectors, SECTORS),
-                    offers=_unmask(int(self._offer_masks[i]) & offers, OFFERS),
-                    bridges=bridges,
-                    role=weights_roles[1][i] if weights_roles else "",
-                    strength=strength(score),
-                )
-            )
-        return tuple(ranked)
+        quoted = list(map(quotable(phrases).get, columns.tolist()))
+        results = []
+        for i, shares in zip(best.tolist(), _shares(postings, best, vector).tolist(), strict=True):
+            matched = [(found, s) for found, s in zip(quoted, shares, strict=True) if found and s]
+            results.append(self._ranked(i, float(scores[i]), matched, sectors, offers, roles))
+        return tuple(results)
 
-    def _evidence(
-        self, i: int, shares: np.ndarray, columns: np.ndarray, phrases: dict[int, list]
-    ) -> list[Evidence]:
-        """What each matched query feature adds to organization i, with the profile's words."""
-        profile = profile_surfaces(self._docs[i])
-        evidence = []
-        for j in np.flatnonzero(shares):
-            wrote = phrases[columns[j]]
-            if wrote[0].feature not in profile or all(_generic(q.words) for q in wrote):
-                continue  # carried by the tags only, or generic: never quoted (explain.quote)
-            where = [p for p in profile.get(wrote[0].feature, []) if _quotable(wrote[0], p)]
-            pair = next(((q, p) for q in wrote for p in where if q.words == p.words), None)
-            query_side, profile_side = pair or (wrote[0], where[0] if where else None)
-            evidence.append(
-                Evidence(
-                    wrote=query_side.surface,
-                    wrote_words=query_side.words,
-                    profile=profile_side.surface if profile_side else "",
-                    profile_words=profile_side.words if profile_side else (),
-                    share=float(shares[j]),
-                    concept=query_side.feature.removeprefix(CONCEPT_PREFIX),
-                )
-            )
-        return evidence
+    def _ranked(
+        self, i: int, score: float, matched: list, sectors: int, offers: int, roles: tuple
+    ) -> Ranked:
+        """Organization i as a result: its score, strength, role, ticked facets, true reasons."""
+        terms, bridges = quote(evidence(self._docs[i], matched))
+        group, score = self._classes[i], round(min(score, 1.0), 6)
+        return Ranked(
+            slug=self._slugs[i],
+            score=score,
+            terms=terms,
+            sectors=_unmask(int(self._sector_masks[group]) & sectors, SECTORS),
+            offers=_unmask(int(self._offer_masks[group]) & offers, OFFERS),
+            bridges=bridges,
+            role=roles[group] if roles else "",
+            strength=strength(score),
+        )
 
     def _vectorise(
         self, occurrences: list[Occurrence], investor_kind: str | None = None
     ) -> tuple[np.ndarray, np.ndarray, dict[int, list[Occurrence]]]:
-        """The query's known feature columns, their l2-normalised tf-idf weights and phrases.
+        """The query's known feature columns, their l2-normalised tf-idf weights (divided by
+        QUANTUM, as the postings are multiplied by it) and each column's phrases.
 
         Words that describe the inquirer itself (intent.tsv "self" rows) weigh less.
         """
@@ -274,54 +144,49 @@ class Index:
         columns = np.array(sorted(counts), dtype=np.int64)
         tf = np.array([(1.0 + math.log(counts[c])) * factors[c] for c in columns])
         weights = tf * self._idf[columns]
-        norm = np.linalg.norm(weights)
+        norm = np.linalg.norm(weights) * QUANTUM
         return columns, (weights / norm if norm else weights).astype(np.float32), phrases
 
     def _text_scores(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query with every profile: one sparse product."""
-        if not len(columns):
-            return np.zeros(len(self._slugs), np.float32)
-        n_features = self._postings.shape[0]
-        query = sp.csr_matrix(
-            (weights, columns, [0, len(columns)]), shape=(1, n_features), dtype=np.float32
-        )
-        return (query @ self._postings).toarray().ravel()
+        """Cosine similarity with every profile: the query's posting lists times its weights."""
+        return self._postings[columns].T @ weights
 
-    def _blend(self, scores: np.ndarray, sectors: int, offers: int) -> np.ndarray:
-        """Add the facet shares; with no facet chosen the text score is left as it is."""
-        if not sectors and not offers:
+    def _blend(
+        self, scores: np.ndarray, sectors: int, offers: int, weights: np.ndarray | None
+    ) -> np.ndarray:
+        """Add the facet shares and apply the inquirer's intent weights, one factor and one
+        addend per class; with no facet chosen and no intent, the text score as it is."""
+        if not sectors and not offers and weights is None:
             return scores
-        total = 1.0
-        if sectors:
-            share = np.bitwise_count(self._sector_masks & sectors) / sectors.bit_count()
-            scores = scores + SECTOR_WEIGHT * share
-            total += SECTOR_WEIGHT
-        if offers:
-            share = np.bitwise_count(self._offer_masks & offers) / offers.bit_count()
-            scores = scores + OFFER_WEIGHT * share
-            total += OFFER_WEIGHT
-        return scores / total
+        total, added = 1.0, np.zeros(len(self._kinds))
+        for chosen, masks, weight in (
+            (sectors, self._sector_masks, SECTOR_WEIGHT),
+            (offers, self._offer_masks, OFFER_WEIGHT),
+        ):
+            if chosen:
+                added += weight * np.bitwise_count(masks & chosen) / chosen.bit_count()
+                total += weight
+        factor = (np.ones(len(self._kinds)) if weights is None else weights) / total
+        blended = factor.astype(np.float32).take(self._classes)
+        blended *= scores
+        if sectors or offers:
+            blended += (added * factor).astype(np.float32).take(self._classes)
+        if (factor * (1 + added)).max() > 1:  # an intent weight above 1 could pass 1
+            np.minimum(blended, 1.0, out=blended)
+        return blended
 
-    def _shares(self, best: np.ndarray, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """shares[r, j]: what query feature columns[j] adds to the text score of best[r]."""
-        shares = np.zeros((len(best), len(columns)), np.float32)
-        if not len(best):
-            return shares
-        postings = self._postings
-        for j, column in enumerate(columns):
-            start, end = postings.indptr[column], postings.indptr[column + 1]
+
+def _shares(postings: sp.csr_matrix, best: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """shares[r, j]: what the query's feature j (row j of its postings) adds to the text score of
+    organization best[r]."""
+    shares = np.zeros((len(best), postings.shape[0]), np.float32)
+    for j in range(postings.shape[0]):
+        start, end = postings.indptr[j], postings.indptr[j + 1]
+        if start < end:
             docs = postings.indices[start:end]
             at = np.minimum(np.searchsorted(docs, best), end - start - 1)
-            shares[:, j] = np.where(docs[at] == best, postings.data[start + at], 0.0)
-        return shares * weights
-
-
-def _quotable(query: Occurrence, profile: Occurrence) -> bool:
-    """Whether the profile's words may be quoted for the query's: not a chance collision of
-    stems across languages ("avionics", "avions"), and a bridge only to a listed phrase."""
-    if query.words == profile.words:
-        return query.lang == profile.lang or fold(query.surface) == fold(profile.surface)
-    return default_glossary().lists(query.feature, profile.surface)
+            shares[:, j] = np.where(docs[at] == best, postings.data[start + at], 0)
+    return shares * weights
 
 
 def _self_discount(occurrences: list[Occurrence], investor_kind: str | None) -> dict:
@@ -338,22 +203,33 @@ def _self_discount(occurrences: list[Occurrence], investor_kind: str | None) -> 
     return discount
 
 
-def _intents(investor_kind: str, docs: Sequence[OrgDoc]) -> tuple:
-    """(score weights, or None when all are 1; roles) of every organization for the inquirer."""
-    found = {}
-    for doc in docs:
-        key = (doc.kind, doc.offers)
-        if key not in found:
-            found[key] = intent(investor_kind, doc.kind, doc.offers)
-    pairs = [found[doc.kind, doc.offers] for doc in docs]
-    weights = np.array([weight for weight, _ in pairs], np.float32)
+def _classes(keys: Sequence[tuple]) -> tuple[np.ndarray, list[tuple]]:
+    """(the class number of each organization, the (kind, sector mask, offer mask) of each
+    class) from the organizations' (kind, sectors, offers)."""
+    numbers: dict[tuple, int] = {}
+    classes = np.array([numbers.setdefault(key, len(numbers)) for key in keys], np.int32)
+    kinds = [
+        (kind, _mask(sectors, SECTORS), _mask(offers, OFFERS)) for kind, sectors, offers in numbers
+    ]
+    return classes, kinds
+
+
+def _intents(investor_kind: str, kinds: Sequence[tuple]) -> tuple:
+    """(score weights, or None when all are 1; roles) of every class for the inquirer."""
+    pairs = [intent(investor_kind, kind, _unmask(offers, OFFERS)) for kind, _, offers in kinds]
+    weights = np.array([weight for weight, _ in pairs])
     roles = tuple(role for _, role in pairs)
     return (None if (weights == 1).all() else weights), roles
 
 
+def _mask(values: Sequence[str], vocabulary: Sequence[str]) -> int:
+    """The bitmask of the values (those in vocabulary) over vocabulary."""
+    return sum(1 << vocabulary.index(value) for value in values if value in vocabulary)
+
+
 def _unmask(mask: int, vocabulary: Sequence[str]) -> tuple[str, ...]:
     """The values of a bitmask over vocabulary, in vocabulary order."""
-    return tuple(value for bit, value in enumerate(vocabulary) if mask >> bit & 1)
+    return tuple(value for bit, value in enumerate(vocabulary) if mask >> bit & 1) if mask else ()
 
 
 def _checked(values: Sequence[str], allowed: Sequence[str], what: str) -> int:

@@ -2,14 +2,16 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Runs of letters and digits; hyphens and apostrophes split words, except in capitalised
-# compounds ("CAR-T", "PET-CT"); "R&D" and "TT&C" stay one token.
-_TOKEN = re.compile(r"[A-Z0-9À-Ý]+(?:[&-][A-Z0-9À-Ý]+)+|[^\W_]+(?:&[^\W_]+)*")
+# compounds ("CAR-T", "PET-CT") and after the prefix "co-" ("co-investment" is "coinvestment");
+# "R&D" and "TT&C" stay one token.
+_TOKEN = re.compile(r"[A-Z0-9À-Ý]+(?:[&-][A-Z0-9À-Ý]+)+|\b[Cc]o-[^\W\d_]+|[^\W_]+(?:&[^\W_]+)*")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
@@ -30,6 +32,16 @@ FRENCH_STOP_WORDS = _words(
     qui quoi sa sans se selon sera serait serions seront ses si sien soi soit sommes son sont
     suis sur ta tant te tel telle tels tes toi ton tous tout toute toutes tres tu un une
     vers via voici voila vos votre vous aujourd hui etc
+    aussi deja toujours jamais ici puis ensuite enfin lorsque lorsqu quoique tandis
+    pendant durant malgre grace outre derriere dessus dessous certains certaines certain certaine
+    quelques quelque quelqu trop assez plutot souvent parfois bientot maintenant desormais
+    egalement pourtant neanmoins toutefois autant davantage seulement presque autrement sinon
+    duquel auquel auxquels auxquelles desquels desquelles lesquelles y
+    serons seriez seraient soient soyons sois aurons aurez eut furent etions etiez
+    faites font fais faisons faisait fera feront ferait pouvez peux pourra pourront pourraient
+    pourriez pouvait doivent devons devez devra devrait devraient va vais vont allons allez
+    veut veulent voulez trois quatre cinq six sept huit neuf dix onze douze quinze vingt trente
+    quarante cinquante soixante cent cents mille
     """
 )
 # Words every inquiry uses and that tell nothing about whom to match in a Walloon directory.
@@ -87,6 +99,7 @@ class Token(NamedTuple):
     end: int
 
 
+@lru_cache(maxsize=65_536)
 def fold(word: str) -> str:
     """Lower-case a word and strip its accents: "Thérapie" -> "therapie"."""
     decomposed = unicodedata.normalize("NFKD", word.translate(_LIGATURES).lower())
@@ -119,7 +132,7 @@ class _Normaliser(dict):
             return folded
         if folded in STOP_WORDS:
             return ""
-        return fold(self._stemmer.stemWord(word.lower()))
+        return fold(self._stemmer.stemWord(word.lower().replace("-", "")))
 
 
 _NORMALISERS = {"en": _Normaliser("en"), "fr": _Normaliser("fr")}
@@ -141,14 +154,36 @@ def guess_lang(text: str, default: str | None = "en") -> str:
     words = text.lower().split()
     english = sum(map(_ENGLISH_ONLY.__contains__, words))
     french = sum(map(_FRENCH_ONLY.__contains__, words))
-    if english == french:
+    return voted_lang(english - french, default)
+
+
+def language_vote(run: str) -> int:
+    """What one blank-separated run says of its text's language in `guess_lang`: 1 for an
+    English-only stop word, -1 for a French-only one, else 0."""
+    word = run.lower()
+    return (word in _ENGLISH_ONLY) - (word in _FRENCH_ONLY)
+
+
+def voted_lang(votes: int, default: str | None = "en") -> str:
+    """The language of a text whose runs' `language_vote`s add up to `votes`."""
+    if votes == 0:
         return default if default in _NORMALISERS else "en"
-    return "fr" if french > english else "en"
+    return "en" if votes > 0 else "fr"
 
 
 def stems(text: str, lang: str) -> list[str]:
     """The features of a text's words in order, stop words removed."""
     return [stem for stem in map(_NORMALISERS[lang].__getitem__, _TOKEN.findall(text)) if stem]
+
+
+def raw_words(text: str) -> list[str]:
+    """A text's words as written, stop words included."""
+    return _TOKEN.findall(text)
+
+
+def normalise(word: str, lang: str) -> str:
+    """The feature of one raw word in a language ("" for a stop word, a number or a letter)."""
+    return _NORMALISERS[lang][word]
 
 
 def word_count(text: str) -> int:

@@ -1,5 +1,6 @@
 """The bilingual glossary: phrases in both languages meet on shared concepts."""
 
+import numpy as np
 import pytest
 
 from matchmaker.matching.glossary import Glossary, default_glossary
@@ -22,6 +23,7 @@ def concepts(text: str) -> set[str]:
         ("capital-risque", "venture capital"),
         ("stations d'épuration", "wastewater treatment plant"),
         ("intelligence artificielle", "machine learning"),
+        ("co-investissement", "co-investment"),
     ],
 )
 def test_translations_and_synonyms_share_a_concept(french_or_variant, english):
@@ -56,3 +58,26 @@ def test_a_phrase_that_stop_words_reduce_to_one_word_is_left_out():
     assert glossary.find(stems("a startup", "en")) == [(0, 1, "~startup")]
     assert glossary.find(stems("traitement des eaux", "fr")) == []
     assert glossary.find(stems("un sous-traitant", "fr")) == [(0, 2, "~contract")]
+
+
+def test_coded_search_finds_what_find_finds():
+    glossary = default_glossary()
+    texts = [
+        "Contract manufacturing of AAV viral vectors under GMP for cell and gene therapy",
+        "Fret aérien, entrepôt sous douane et chaîne du froid pharmaceutique",
+        "Thérapie cellulaire CAR-T",
+    ]
+    words, codes, numbers, expected = [], [], [], []
+    for number, text in enumerate(texts):
+        stemmed = stems(text, guess_lang(text))
+        start = len(codes)
+        for word in stemmed:
+            if word not in words:
+                words.append(word)
+            codes.append(words.index(word))
+            numbers.append(number)
+        expected += [(start + first, concept) for first, _, concept in glossary.find(stemmed)]
+    first, concepts = glossary.find_coded(np.array(codes), np.array(numbers), words)
+    found = [(int(i), glossary.concepts[c]) for i, c in zip(first, concepts, strict=True)]
+    assert sorted(found) == sorted(expected)
+    assert expected

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from matchmaker.matching import Index, OrgDoc, Query, build_index, load_orgs_csv
+from matchmaker.matching.analysis import occurrences, profile_texts
 from matchmaker.matching.explain import Bridge
-from matchmaker.matching.index import occurrences, profile_texts
 from matchmaker.matching.text import GENERIC_WORDS, fold, guess_lang, stems
 
 from .conftest import ROOT

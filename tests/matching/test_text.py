@@ -48,3 +48,15 @@ def test_guess_lang():
     assert guess_lang("We are looking for a partner for the manufacturing") == "en"
     assert guess_lang("CDMO", default="fr") == "fr"
     assert guess_lang("CDMO", default="de") == guess_lang("CDMO", default=None) == "en"
+
+
+def test_the_prefix_co_joins_its_word():
+    assert stems("Co-investment and co-investing", "en") == ["coinvest", "coinvest"]
+    assert stems("un co-investissement", "fr") == stems("un coinvestissement", "fr")
+    assert stems("co-packers", "en") == stems("copackers", "en")
+
+
+def test_french_function_words_are_stop_words_like_their_english_counterparts():
+    assert stems("also already always often", "en") == []
+    assert stems("aussi déjà toujours souvent", "fr") == []
+    assert stems("des avions", "fr") == ["avion"]  # "we had", but also "planes"

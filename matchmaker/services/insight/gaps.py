@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from matchmaker.extensions import db
-from matchmaker.matching.index import analyse_query
+from matchmaker.matching.analysis import analyse_query
 from matchmaker.models import Inquiry, Match, MatchSource
 from matchmaker.services.insight.period import Period, Row, received_in
 
