@@ -11,9 +11,8 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.models import Contact, Organization, OrganizationEvent
 from matchmaker.services import directory
+from tests.directory_pages import EXPORT, LIST, add_org, form_data, row, upload, write_csv
 from tests.helpers import BOTH_DATABASES
-from tests.test_admin_directory import EXPORT, LIST, add_org, form_data, upload
-from tests.test_directory_import import row, write_csv
 
 WITH_CONTACTS = (*directory.COLUMNS, "contacts")
 CLAIRE = "Claire Dubois|Business development|Claire@First.example|fr"

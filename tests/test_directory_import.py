@@ -9,32 +9,13 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.models import Organization
 from matchmaker.services import directory
+from tests.directory_pages import row, write_csv
 from tests.factories import SHIPPED
 from tests.helpers import BOTH_DATABASES
 
 HEADER = ",".join(directory.COLUMNS)
 
 
-def row(slug: str = "acme-bio", **fields: str) -> dict[str, str]:
-    values = {
-        "slug": slug, "name": "Acme Bio", "kind": "company", "sectors": "life-sciences",
-        "city": "Liège", "province": "Liège", "website": "https://acme.example",
-        "founded": "2012", "size": "11-50",
-        "description": "Viral vector manufacturing for cell and gene therapy.",
-        "description_fr": "Production de vecteurs viraux pour la thérapie cellulaire et génique.",
-        "offers": "contract-manufacturing;rd-collaboration", "keywords": "AAV;lentivirus",
-        "keywords_fr": "AAV;lentivirus", "source": "https://acme.example/about",
-    }  # fmt: skip
-    return values | fields
-
-
-def write_csv(path, rows, encoding="utf-8", columns=directory.COLUMNS) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_bytes(out.getvalue().encode(encoding))
-    return str(path)
 
 
 def organizations(app) -> dict[str, Organization]:

@@ -19,10 +19,9 @@ from matchmaker.extensions import db
 from matchmaker.models import Contact, Inquiry, Organization, OutboxMessage, User
 from matchmaker.services import api_tokens, directory
 from tests import factories
+from tests.directory_pages import add_org, field_error, form_data, row, upload
 from tests.helpers import BOTH_DATABASES, answers, login, submission_key
 from tests.live import gunicorn, hidden_value, prepare_database
-from tests.test_admin_directory import add_org, field_error, form_data, upload
-from tests.test_directory_import import row
 
 # Past SQLite's 64-bit INTEGER (an OverflowError in the driver) and PostgreSQL's int4.
 HUGE_IDS = ("99999999999999999999", str(2**63), str(2**31))

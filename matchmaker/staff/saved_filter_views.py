@@ -32,10 +32,10 @@ def saved_filter_save():
 
 @bp.post("/leads/saved-filters/<int:filter_id>/delete")
 def saved_filter_delete(filter_id: int):
-    """Delete one of the member's saved filters, and go back to the page's filters."""
+    """Delete one of the member's saved filters, and go back to the page's filters (the list's
+    when the form names no known page)."""
     view = request.form.get("view", "")
-    if view not in VIEWS:
-        abort(400)
+    view = view if view in VIEWS else "list"
     deleted = saved_filters.delete(current_user, filter_id)
     if deleted is None:
         abort(404)
