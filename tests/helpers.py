@@ -20,8 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from matchmaker.extensions import db
-from matchmaker.models import Inquiry, Organization, utcnow
-from matchmaker.services import accounts, directory, two_factor
+from matchmaker.models import Inquiry, Organization, OutboxMessage, utcnow
+from matchmaker.services import accounts, directory, outbox, two_factor
 
 BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 POSTGRES_ONLY = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -314,3 +314,26 @@ def focused_key(page) -> str | None:
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+# The outbox ------------------------------------------------------------------------------------
+
+
+def queue(count: int = 1, **fields) -> list[int]:
+    """Commit count messages (to ann+N@agency.example unless told) and return their ids."""
+    messages = [
+        outbox.enqueue(
+            fields.get("recipient", f"ann+{number}@agency.example"),
+            fields.get("subject", f"Lead {number}"),
+            fields.get("text", f"Plain body {number}"),
+            fields.get("html", ""),
+        )
+        for number in range(count)
+    ]
+    db.session.commit()
+    return [message.id for message in messages]
+
+
+def stored(message_id: int) -> OutboxMessage:
+    """The message as the database holds it now."""
+    return db.session.get(OutboxMessage, message_id, populate_existing=True)
