@@ -114,6 +114,7 @@ def test_a_card_dropped_on_lost_asks_why_first(live_server, leads, open_page):
     page = open_board(open_page, app, base, "Lost")
     card = page.locator(f"#card-{lead['id']}")
     with same_page(page):
+        page.locator("#column-lost").scroll_into_view_if_needed()  # its middle was below the fold
         card.drag_to(page.locator("#column-lost"))
         reason = card.get_by_label("Why was it lost?")
         expect(reason).to_be_focused()
