@@ -20,8 +20,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from matchmaker.extensions import db
-from matchmaker.models import Inquiry, Organization, OutboxMessage, utcnow
-from matchmaker.services import accounts, directory, outbox, two_factor
+from matchmaker.models import Activity, Inquiry, Match, Organization, OutboxMessage, utcnow
+from matchmaker.services import accounts, directory, outbox, ranking, two_factor
 
 BOTH_DATABASES = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 POSTGRES_ONLY = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -337,3 +337,37 @@ def queue(count: int = 1, **fields) -> list[int]:
 def stored(message_id: int) -> OutboxMessage:
     """The message as the database holds it now."""
     return db.session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+# What a submission wrote ---------------------------------------------------------------------
+
+
+def ranked(app) -> int:
+    """How many organizations the engine lists for answers() (it stops where quality drops)."""
+    with app.app_context():
+        inquiry = new_inquiry(
+            interests=INTERESTS, investor_type="investment-fund", sectors=("life-sciences",),
+            offers=("contract-manufacturing", "equity-investment"),
+        )  # fmt: skip
+        return len(ranking.rank_inquiry(inquiry))
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def counts(app) -> dict[str, int]:
+    return {
+        model.__name__: count(app, model) for model in (Inquiry, Match, Activity, OutboxMessage)
+    }
+
+
+NOTHING = {"Inquiry": 0, "Match": 0, "Activity": 0, "OutboxMessage": 0}
+
+
+def saved(app) -> dict[str, int]:
+    """Inquiries, matches and mail written (the activity trail has entries of other services)."""
+    rows = counts(app)
+    del rows["Activity"]
+    return rows

@@ -1,4 +1,5 @@
-"""The public inquiry flow: the form, validation, what a submission writes, the result page."""
+"""The public inquiry flow: the form, validation, what a submission writes, the result page
+(when ranking or mail fails: test_inquiry_failures.py)."""
 
 import html as htmllib
 import re
@@ -8,54 +9,26 @@ import sqlalchemy as sa
 
 from matchmaker.extensions import db
 from matchmaker.matching import ENGINE_VERSION
-from matchmaker.models import Activity, Inquiry, Match, OutboxMessage
+from matchmaker.models import Activity, Inquiry, OutboxMessage
 from matchmaker.models import base as model_base
-from matchmaker.services import directory, ranking
+from matchmaker.services import directory
 from matchmaker.services.leads import submission
 from matchmaker.services.privacy import PRIVACY_NOTICE_VERSION
 from tests.helpers import (
     BOTH_DATABASES,
     INTERESTS,
+    NOTHING,
     answers,
-    new_inquiry,
+    count,
+    counts,
+    ranked,
+    saved,
     submission_key,
     submit,
     text,
 )
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-
-def ranked(app) -> int:
-    """How many organizations the engine lists for answers() (it stops where quality drops)."""
-    with app.app_context():
-        inquiry = new_inquiry(
-            interests=INTERESTS, investor_type="investment-fund", sectors=("life-sciences",),
-            offers=("contract-manufacturing", "equity-investment"),
-        )  # fmt: skip
-        return len(ranking.rank_inquiry(inquiry))
-
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def counts(app) -> dict[str, int]:
-    return {
-        model.__name__: count(app, model) for model in (Inquiry, Match, Activity, OutboxMessage)
-    }
-
-
-NOTHING = {"Inquiry": 0, "Match": 0, "Activity": 0, "OutboxMessage": 0}
-
-
-def saved(app) -> dict[str, int]:
-    """Inquiries, matches and mail written (the activity trail has entries of other services)."""
-    rows = counts(app)
-    del rows["Activity"]
-    return rows
 
 
 def field_error(response, field: str) -> str:
@@ -281,58 +254,6 @@ def test_a_taken_random_code_is_drawn_again(app, client, monkeypatch):
 
 
 @BOTH_DATABASES
-def test_ranking_failure_saves_the_inquiry_for_reranking(app, client, monkeypatch, runner):
-    def broken(inquiry, top=10):
-        raise RuntimeError("index unavailable")
-
-    monkeypatch.setattr(submission, "rank_inquiry", broken)
-    result = client.get(submit(client).headers["Location"])
-    assert "Your inquiry is safely saved, but we could not prepare your matches" in text(result)
-    assert saved(app) == {"Inquiry": 1, "Match": 0, "OutboxMessage": 2}
-    with app.app_context():
-        assert db.session.scalars(sa.select(Inquiry)).one().needs_ranking is True
-
-    monkeypatch.undo()
-    outcome = runner.invoke(args=["inquiries", "rerank-pending"])
-    assert outcome.exit_code == 0, outcome.output
-    assert "Ranked 1 pending inquiries; 0 failed again." in outcome.output
-    with app.app_context():
-        inquiry = db.session.scalars(sa.select(Inquiry)).one()
-        assert inquiry.needs_ranking is False and len(inquiry.matches) == ranked(app)
-    assert "Why it matches" in text(client.get(result.request.path))
-
-
-@BOTH_DATABASES
-def test_mail_failure_still_saves_the_inquiry_and_its_matches(app, client, monkeypatch):
-    def broken(inquiry, assignee, duplicates=()):
-        raise RuntimeError("template missing")
-
-    monkeypatch.setattr(submission, "send_new_lead_mails", broken)
-    assert submit(client).status_code == 303
-    assert saved(app) == {"Inquiry": 1, "Match": ranked(app), "OutboxMessage": 0}
-    with app.app_context():
-        kinds = {a.kind for a in db.session.scalars(sa.select(Activity))}
-        assert {"submitted", "notification_failed"} <= kinds
-
-
-@BOTH_DATABASES
-def test_mail_failure_keeps_the_lead_assigned(app, client, monkeypatch, make_user):
-    make_user("bio@agency.be", sectors=("life-sciences",))
-
-    def broken(inquiry, assignee, duplicates=()):
-        raise RuntimeError("template missing")
-
-    monkeypatch.setattr(submission, "send_new_lead_mails", broken)
-    assert submit(client).status_code == 303
-    with app.app_context():
-        inquiry = db.session.scalars(sa.select(Inquiry)).one()
-        trail = db.session.scalars(
-            sa.select(Activity.kind).where(Activity.inquiry_id == inquiry.id).order_by(Activity.id)
-        ).all()
-        assert trail == ["submitted", "assigned", "notification_failed"]
-        assert inquiry.assignee.email == "bio@agency.be"
-
-
 def test_a_post_larger_than_the_cap_is_refused(app, client):
     app.config["INQUIRY_MAX_BYTES"] = 2000
     response = submit(client, interests="z " * 1500)
