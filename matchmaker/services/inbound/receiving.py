@@ -22,6 +22,7 @@ from matchmaker.models import (
     MessageDirection,
     UnmatchedReason,
     User,
+    email_key,
 )
 from matchmaker.services import mail
 from matchmaker.services.inbound import addresses
@@ -127,7 +128,7 @@ def leads_from(address: str, limit: int = 5) -> list[Inquiry]:
     if not address:
         return []
     return list(db.session.scalars(
-        sa.select(Inquiry).where(sa.func.lower(Inquiry.email) == address.lower(), unmerged())
+        sa.select(Inquiry).where(Inquiry.email_normalized == email_key(address), unmerged())
         .order_by(Inquiry.created_at.desc()).limit(limit)
     ))  # fmt: skip
 
