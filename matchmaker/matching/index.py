@@ -12,11 +12,11 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from matchmaker.matching.analysis import Occurrence, OrgDoc, occurrences, weighted_counts
 from matchmaker.matching.explain import Ranked, evidence, quotable, quote, shown, strength
-from matchmaker.matching.intent import intent, self_weights
+from matchmaker.matching.intent import asked, intent, self_weights
 from matchmaker.matching.text import guess_lang
 from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
 
-ENGINE_VERSION = "tfidf-3"
+ENGINE_VERSION = "tfidf-4"
 
 # Facet blending: score = (text + SECTOR_WEIGHT * share of the chosen sectors the organization
 # has + OFFER_WEIGHT * share of the chosen offers it has) / (1 + the weights of chosen facets).
@@ -91,6 +91,7 @@ class Index:
             raise EmptyQueryError(
                 "the query has no words to search for: describe what you are looking for"
             )
+        weights = self._asked(weights, found, kind)
         columns, vector, phrases = self._vectorise(found, query.investor_kind)
         postings = self._postings[columns]
         scores = self._blend(postings.T @ vector, sectors, offers, weights)
@@ -120,6 +121,18 @@ class Index:
             role=roles[group] if roles else "",
             strength=strength(score),
         )
+
+    def _asked(
+        self, weights: np.ndarray | None, found: list[Occurrence], investor_kind: str
+    ) -> np.ndarray | None:
+        """The intent weights, changed for the kinds of organization that the inquiry asks for
+        in words (intent.tsv "asks" rows: an investor who writes "co-invest" seeks funds)."""
+        features = {occurrence.feature for occurrence in found}
+        for row in asked(investor_kind):
+            if row.concept in features:
+                weights = np.ones(len(self._kinds)) if weights is None else weights.copy()
+                weights[[kind == row.kind for kind, _, _ in self._kinds]] = row.weight
+        return weights
 
     def _vectorise(
         self, occurrences: list[Occurrence], investor_kind: str | None = None

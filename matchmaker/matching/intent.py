@@ -35,6 +35,16 @@ class SelfWords:
     weight: float
 
 
+@dataclass(frozen=True)
+class Asked:
+    """When an inquiry of this kind names a concept, organizations of a kind weigh `weight`."""
+
+    investor_kind: str
+    concept: str
+    kind: str
+    weight: float
+
+
 def _rows(text: str) -> list[list[str]]:
     return [
         line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
@@ -50,11 +60,21 @@ def parse_self_words(text: str) -> tuple[SelfWords, ...]:
     return tuple(found)
 
 
+def parse_asked(text: str) -> tuple[Asked, ...]:
+    """The "asks" rows of the table."""
+    found = []
+    for _, investor_kind, concept, kind, weight in (row for row in _rows(text) if row[0] == "asks"):
+        _check(investor_kind, INVESTOR_TYPES)
+        _check(kind, KINDS)
+        found.append(Asked(investor_kind, CONCEPT_PREFIX + concept, kind, float(weight)))
+    return tuple(found)
+
+
 def parse_rules(text: str) -> tuple[Rule, ...]:
     """The organization rows of the table; an unknown code is an error."""
     rules = []
     for row in _rows(text):
-        if row[0] == "self":
+        if row[0] in ("self", "asks"):
             continue
         investor_kind, kind, offer, weight, *role = row
         _check(investor_kind, INVESTOR_TYPES)
@@ -83,6 +103,17 @@ def default_rules() -> tuple[Rule, ...]:
 def default_self_words() -> tuple[SelfWords, ...]:
     """The self-description rows shipped with the package (intent.tsv)."""
     return parse_self_words(_table())
+
+
+@cache
+def default_asked() -> tuple[Asked, ...]:
+    """The "asks" rows shipped with the package (intent.tsv)."""
+    return parse_asked(_table())
+
+
+def asked(investor_kind: str | None) -> tuple[Asked, ...]:
+    """The "asks" rows of an inquirer kind."""
+    return tuple(row for row in default_asked() if row.investor_kind == investor_kind)
 
 
 def self_weights(investor_kind: str | None) -> dict[str, float]:
