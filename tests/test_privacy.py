@@ -9,7 +9,15 @@ import pytest
 import sqlalchemy as sa
 
 from matchmaker.extensions import db
-from matchmaker.models import Activity, Inquiry, NextStep, OutboxMessage, User, utcnow
+from matchmaker.models import (
+    Activity,
+    Inquiry,
+    NextStep,
+    OutboxMessage,
+    SavedFilter,
+    User,
+    utcnow,
+)
 from matchmaker.services import privacy
 from tests import factories
 from tests.helpers import BOTH_DATABASES, submit
@@ -266,6 +274,28 @@ def erase(admin_client, address: str) -> str:
     response = admin_client.post("/staff/admin/privacy/erase",
                                  data={"email": address, "confirm": "y"}, follow_redirects=True)
     return response.get_data(as_text=True)
+
+
+def test_erasure_scrubs_the_person_from_staffs_saved_filters(app, admin_client, foreign):
+    with app.app_context():
+        ann = db.session.scalar(sa.select(User).where(User.email == "ann@agency.be"))
+        for name, query in [("Jürgen d'Almeida-Groß leads", "q=%C3%BCber.team%40example.com"),
+                            ("jürgen d'almeida-groß leads", "q=J%C3%BCrgen+d%27Almeida-Gro%C3%9F"
+                                                            "&status=new"),
+                            ("Hydrogen", "q=hydrogen&status=qualified")]:  # fmt: skip
+            db.session.add(SavedFilter(user_id=ann.id, name=name, query=query))
+        db.session.commit()
+    page = erase(admin_client, "über.team@example.com")
+    assert "2 saved filters of staff quoted the person" in page
+    with app.app_context():
+        kept = db.session.execute(sa.select(SavedFilter.name, SavedFilter.query)
+                                  .order_by(SavedFilter.id)).all()  # fmt: skip
+        first_id = db.session.scalar(sa.select(sa.func.min(SavedFilter.id)))
+    assert kept == [
+        ("[erased] leads", "q=%5Berased%5D"),
+        (f"[erased] leads ({first_id + 1})", "q=%5Berased%5D&status=new"),
+        ("Hydrogen", "q=hydrogen&status=qualified"),
+    ]
 
 
 @BOTH_DATABASES

@@ -76,7 +76,12 @@ def privacy_erase():
                           "it now reads [erased] instead.",
                           "%(num)d notes, trail entries or unsent mails elsewhere quoted the "
                           "person: they now read [erased] instead.", scrubbed)
-           if scrubbed else ""),
+           if scrubbed else "")
+        + (" " + ngettext("%(num)d saved filter of staff quoted the person: it now reads "
+                          "[erased] instead.",
+                          "%(num)d saved filters of staff quoted the person: they now read "
+                          "[erased] instead.", deletion.filters_redacted)
+           if deletion.filters_redacted else ""),
         "success",
     )  # fmt: skip
     return redirect(url_for("staff.admin.privacy_requests"))

@@ -5,7 +5,8 @@ next steps, mail and conversation, any other mail to or quoting the address, and
 from or to it (the unmatched mail included). Elsewhere it replaces the
 person's address, name and phone with "[erased]": in the trail and next steps of other leads,
 and in mail not sent yet, where it also removes the code and organization of their inquiries
-(a reminder listing several leads). What stays is one non-personal Activity saying that an
+(a reminder listing several leads), and in the names and searches of staff's saved filters.
+What stays is one non-personal Activity saying that an
 erasure happened, when, by whom and which lead codes. The purge deletes the same way every
 inquiry nobody has worked on for N months.
 """
@@ -16,6 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 
@@ -27,6 +29,7 @@ from matchmaker.models import (
     Match,
     NextStep,
     OutboxMessage,
+    SavedFilter,
     User,
     utcnow,
 )
@@ -57,6 +60,7 @@ class Deletion:
     conversation: int = 0  # messages of the conversation with staff, unmatched mail included
     redacted: int = 0  # trail entries and next steps of other leads that quoted the person
     mail_redacted: int = 0  # mail not sent yet that quoted them or listed their inquiries
+    filters_redacted: int = 0  # staff's saved filters whose name or search quoted them
 
     def as_detail(self) -> dict[str, Any]:
         return {
@@ -68,6 +72,7 @@ class Deletion:
             "conversation": self.conversation,
             "redacted": self.redacted,
             "mail_redacted": self.mail_redacted,
+            "filters_redacted": self.filters_redacted,
         }
 
 
@@ -84,6 +89,7 @@ def erase_personal_data(email: str, by: User) -> Deletion:
     db.session.flush()
     deletion.redacted = _scrub_staff_text(person)
     deletion.mail_redacted = _scrub_queued_mail(person)
+    deletion.filters_redacted = _scrub_saved_filters(person)
     _delete_inquiries(person.ids, deletion)
     db.session.add(Activity(user_id=by.id, kind=ActivityKind.PERSONAL_DATA_ERASED,
                             detail=deletion.as_detail()))  # fmt: skip
@@ -125,6 +131,29 @@ def _scrub_queued_mail(person: Person) -> int:
         message.body_html = redacted(message.body_html, details, html=True)
         changed += before != (message.subject, message.body_text, message.body_html)
     db.session.flush()
+    return changed
+
+
+def _scrub_saved_filters(person: Person) -> int:
+    """Replace the person's details in the names and searches of staff's saved filters.
+
+    A filter's search is URL-encoded, so SQL cannot look for the details: the filters (a few
+    per staff member) are read and decoded here. A name that would repeat another of the same
+    member's filter names gets the filter's number.
+    """
+    changed = 0
+    for kept in db.session.scalars(sa.select(SavedFilter).order_by(SavedFilter.id)).all():
+        fields = parse_qsl(kept.query, keep_blank_values=True)
+        if not quotes([kept.name, *(value for _, value in fields)], person.details):
+            continue
+        kept.query = urlencode([(key, redacted(value, person.details)) for key, value in fields])
+        name = redacted(kept.name, person.details)
+        taken = sa.select(SavedFilter.id).where(
+            SavedFilter.user_id == kept.user_id, SavedFilter.name == name, SavedFilter.id != kept.id
+        )
+        kept.name = f"{name} ({kept.id})" if db.session.scalar(taken) else name
+        db.session.flush()
+        changed += 1
     return changed
 
 
