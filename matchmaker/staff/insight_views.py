@@ -6,12 +6,10 @@ and render."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, abort, render_template, request
 from flask_babel import format_percent
 
-from matchmaker.services import insight, reminders
+from matchmaker.services import insight
 from matchmaker.staff import bp
 from matchmaker.staff.insight_forms import PeriodForm
 
@@ -74,12 +72,3 @@ def insight_csv(name: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
-
-
-# Stale leads, for the lead pages ---------------------------------------------------------------
-
-
-@bp.context_processor
-def stale_lead_helpers() -> dict[str, Any]:
-    """is_stale(lead) and idle_days(lead), so that the lead list can highlight stale leads."""
-    return {"is_stale": reminders.is_stale, "idle_days": reminders.idle_days}

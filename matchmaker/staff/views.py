@@ -22,7 +22,7 @@ from matchmaker.extensions import db
 from matchmaker.labels import STATUS_LABELS
 from matchmaker.models import Inquiry, IntroductionState, Verdict
 from matchmaker.pagination import requested_page
-from matchmaker.services import accounts, contacts, inbound, proposals, setup
+from matchmaker.services import accounts, contacts, inbound, proposals, reminders, setup
 from matchmaker.services.leads import (
     changes,
     conversation,
@@ -91,6 +91,8 @@ def list_page(code: int = 200, save_form: SavedFilterForm | None = None):
             [lead for lead in result.page.items if lead.merged_into_id is None],
             per_key=duplicates.PER_KEY_IN_LIST),
         status_labels=STATUS_LABELS,
+        is_stale=reminders.is_stale,
+        idle_days=reminders.idle_days,
         list_url=_list_url,
         export_url=url_for("staff.lead_export", **{
             name: value for name, value in request.args.items() if name != "page"}),
