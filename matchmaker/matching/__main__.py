@@ -25,8 +25,8 @@ class InputError(Exception):
     """An input file is missing or malformed."""
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    """The JSON objects of a JSONL file, one per non-blank line."""
+def read_jsonl(path: Path, keys: tuple[str, ...] = ("id", "text")) -> list[dict]:
+    """The JSON objects of a JSONL file, one per non-blank line, each with the keys."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as error:
@@ -39,8 +39,9 @@ def read_jsonl(path: Path) -> list[dict]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from error
-        if not isinstance(record, dict) or "id" not in record or "text" not in record:
-            raise InputError(f'{path}:{number}: expected an object with "id" and "text"')
+        if not isinstance(record, dict) or any(key not in record for key in keys):
+            names = " and ".join(f'"{key}"' for key in keys)
+            raise InputError(f"{path}:{number}: expected an object with {names}")
         records.append(record)
     return records
 
@@ -98,6 +99,10 @@ def rank_command(args: argparse.Namespace) -> None:
 def evaluate_command(args: argparse.Namespace) -> None:
     """Print nDCG@10, MRR and recall@10 for the engine and the baseline, overall and per lang."""
     records = [record for path in args.queries for record in read_jsonl(path)]
+    add_labels(
+        records,
+        [more for path in args.more_labels for more in read_jsonl(path, ("id", "relevant"))],
+    )
     try:
         labelled = [Labelled.from_json(record) for record in records]
     except (KeyError, TypeError, ValueError, AttributeError) as error:
@@ -111,6 +116,21 @@ def evaluate_command(args: argparse.Namespace) -> None:
     print(format_report(results, counts))
 
 
+def add_labels(records: list[dict], more: list[dict]) -> None:
+    """Add to each query's "relevant" the grades of the organizations it did not grade, from
+    records {"id", "relevant"} (e.g. of organizations added to the directory after it was
+    labelled); an unknown id or a second grade for an organization is an InputError."""
+    by_id = {str(record["id"]): record for record in records}
+    for extra in more:
+        record = by_id.get(str(extra["id"]))
+        if record is None:
+            raise InputError(f"more labels for an unknown query: {extra['id']!r}")
+        relevant = dict(record.get("relevant") or {})
+        if graded := sorted(set(relevant) & set(extra["relevant"])):
+            raise InputError(f"query {extra['id']!r} already grades {', '.join(graded)}")
+        record["relevant"] = relevant | extra["relevant"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; exit status 2 on a bad input file."""
     parser = argparse.ArgumentParser(prog="python -m matchmaker.matching", description=__doc__)
@@ -119,6 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     rank.add_argument("--top", type=int, default=10, help="results per query (default 10)")
     rank.set_defaults(run=rank_command)
     check = commands.add_parser("evaluate", help="metrics on labelled queries vs the baseline")
+    check.add_argument(
+        "--more-labels",
+        type=Path,
+        nargs="+",
+        default=[],
+        metavar="LABELS",
+        help='JSONL of {"id", "relevant"}: grades of organizations the queries do not grade',
+    )
     check.set_defaults(run=evaluate_command)
     for command in (rank, check):
         command.add_argument(

@@ -114,3 +114,34 @@ def test_evaluate_needs_relevance_labels(capsys, orgs, tmp_path):
     status, _, err = run_here(capsys, "evaluate", "--orgs", str(orgs), "--queries", str(queries))
     assert status == 2
     assert "relevant" in err
+
+
+def engine_ndcg(output: str) -> float:
+    return float(next(line for line in output.splitlines() if line.startswith("engine")).split()[3])
+
+
+def test_more_labels_grade_the_organizations_a_query_did_not(capsys, orgs, tmp_path):
+    query = {"id": "1", "text": "an inland port for barges, and chocolate", "relevant": {"choc": 3}}
+    queries = write_jsonl(tmp_path / "q.jsonl", [query])
+    more = write_jsonl(tmp_path / "more.jsonl", [{"id": "1", "relevant": {"port": 3}}])
+    args = ("evaluate", "--orgs", str(orgs), "--queries", str(queries))
+    status, alone, _ = run_here(capsys, *args)
+    assert status == 0 and engine_ndcg(alone) < 1
+    status, added, _ = run_here(capsys, *args, "--more-labels", str(more))
+    assert status == 0 and engine_ndcg(added) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ({"id": "9", "relevant": {"port": 3}}, "unknown query: '9'"),
+        ({"id": "1", "relevant": {"choc": 1}}, "already grades choc"),
+        ({"id": "1"}, 'expected an object with "id" and "relevant"'),
+    ],
+)
+def test_more_labels_that_do_not_fit_are_refused(capsys, orgs, tmp_path, record, message):
+    queries = write_jsonl(tmp_path / "q.jsonl", [{"id": "1", "text": "x", "relevant": {"choc": 3}}])
+    more = write_jsonl(tmp_path / "more.jsonl", [record])
+    status, _, err = run_here(capsys, "evaluate", "--orgs", str(orgs), "--queries", str(queries),
+                              "--more-labels", str(more))  # fmt: skip
+    assert status == 2 and message in err
