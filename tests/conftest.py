@@ -20,10 +20,10 @@ from matchmaker.models import User
 from matchmaker.services import accounts
 from tests.helpers import (
     PASSWORD,
+    empty_database,
     enrol,
     load_shipped_directory,
     login,
-    reset_database,
     skip_unless_available,
 )
 from tests.smtp import SMTPServer
@@ -44,12 +44,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             write_mo(mo_file, catalog)
 
 
+DATABASE_PARAMETERS = ("database_url", "live_database")  # the fixtures naming a database kind
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that runs on PostgreSQL `postgres`, so `pytest -m postgres` selects them:
-    those parametrized with database_url="postgresql" and those using postgres_database."""
+    those parametrized with database_url or live_database (the browser tests' live server)
+    ="postgresql", and those using postgres_database."""
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        on_postgres = "postgresql" in (params.get(name) for name in DATABASE_PARAMETERS)
         if on_postgres or "postgres_database" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
 
@@ -85,13 +89,7 @@ def postgres_database() -> Iterator[str]:
 @pytest.fixture(params=["sqlite"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database; parametrize with ["sqlite", "postgresql"] (indirect) to run on both."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres_database")
-        reset_database(url)
-        yield url
-        reset_database(url)
-    else:
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    yield from empty_database(request, tmp_path / "test.sqlite3")
 
 
 @pytest.fixture

@@ -48,6 +48,18 @@ def reset_database(url: str) -> None:
     engine.dispose()
 
 
+def empty_database(request: pytest.FixtureRequest, sqlite_file: Path) -> Iterator[str]:
+    """The URL of an empty database of the kind request.param names: a new SQLite file, or this
+    run's PostgreSQL database (postgres_database) emptied before and after its user."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_database")
+        reset_database(url)
+        yield url
+        reset_database(url)
+    else:
+        yield f"sqlite:///{sqlite_file}"
+
+
 def login(client: FlaskClient, email: str, password: str = PASSWORD):
     """Sign in through the real forms: the password, then, when the account has a second factor,
     the code its authenticator shows (authenticator_code). Returns the last response (not

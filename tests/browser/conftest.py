@@ -11,7 +11,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from matchmaker import create_app
 from matchmaker.extensions import db
-from tests.helpers import load_shipped_directory, skip_unless_available
+from tests.helpers import empty_database, load_shipped_directory, skip_unless_available
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -29,14 +29,24 @@ class QuietHandler(WSGIRequestHandler):
         """No access log: a failing test shows its own output, not every asset request."""
 
 
+@pytest.fixture(scope="module", params=["sqlite"])
+def live_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The live server's empty database: a SQLite file. A module whose tests must also pass on
+    PostgreSQL parametrizes it with ["sqlite", "postgresql"] (indirect, scope="module"): its
+    tests then run once per database, against this run's PostgreSQL database (emptied before
+    and after), and skip without MATCHMAKER_TEST_DATABASE_URL (fail in CI)."""
+    yield from empty_database(request, tmp_path_factory.mktemp("browser") / "matchmaker.sqlite3")
+
+
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
-    """The app with CSRF on and the shipped directory, on a file SQLite database, served by a
-    real server thread on a free port: (app, base URL). One per test module."""
+def live_server(live_database: str) -> Iterator[tuple[Flask, str]]:
+    """The app with CSRF on and the shipped directory, on live_database, served by a real server
+    thread on a free port: (app, base URL). One per test module (and database)."""
     skip_unless_available(os.path.exists(CHROMIUM), f"the browser tests need {CHROMIUM}")
-    database = tmp_path_factory.mktemp("browser") / "matchmaker.sqlite3"
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "WTF_CSRF_ENABLED": True,
+        {"TESTING": True, "DATABASE_URL": live_database, "WTF_CSRF_ENABLED": True,
          "INQUIRY_RATE_LIMIT": "100 per minute"}
     )  # fmt: skip
     with app.app_context():

@@ -2,8 +2,10 @@
 the links read out of the delivered mails: staff introduce, the organization accepts with
 meeting slots (or declines), the investor picks a slot, both receive the .ics invitation, the
 investor's page shows it; the whole loop again in French on a 375 px phone; decline and
-expiry; used and forged links change nothing. Screenshots go to
-test-artifacts/, and with MATCHMAKER_DOCS_SCREENSHOTS=1 to docs/img/ for the README."""
+expiry; used and forged links change nothing; an investor's consent refusal blocks it. Each
+test runs on SQLite and on PostgreSQL (a live server per database, see live_database).
+Screenshots go to test-artifacts/, and with MATCHMAKER_DOCS_SCREENSHOTS=1 to docs/img/ for the
+README."""
 
 from __future__ import annotations
 
@@ -33,16 +35,20 @@ from tests.helpers import (
     sign_in,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.parametrize("live_database", ["sqlite", "postgresql"], indirect=True,
+                            scope="module"),
+]  # fmt: skip
 
 DOCS_IMG = ARTIFACTS.parent / "docs" / "img"
 FRENCH_SIGN_IN = ("Adresse e-mail", "Mot de passe", "Se connecter")
 
 
-def start_loop(live_server, smtp_server, lang: str) -> dict:
-    """A fresh lead in lang (consent to share) assigned to Ann, whose best match has a contact
-    speaking lang; the app mails through smtp_server, and links in mail point at the live
-    server."""
+def start_loop(live_server, smtp_server, lang: str, consent: bool = True) -> dict:
+    """A fresh lead in lang (with the investor's consent to share, or not) assigned to Ann,
+    whose best match has a contact speaking lang; the app mails through smtp_server, and links
+    in mail point at the live server."""
     app, base = live_server
     app.config.update(smtp_server.config, OUTBOX_SEND_AFTER_COMMIT=False, BASE_URL=base)
     suffix = uuid.uuid4().hex[:6]
@@ -51,8 +57,8 @@ def start_loop(live_server, smtp_server, lang: str) -> dict:
         if ann is None:
             ann = accounts.create_user("ann@agency.be", "Ann Peeters", PASSWORD)
         investor = f"aiko-{suffix}@example.jp"
-        inquiry = submission.submit_inquiry(INQUIRY_ANSWERS | {"email": investor}, lang=lang,
-                                            submission_key=uuid.uuid4().hex)  # fmt: skip
+        answers = INQUIRY_ANSWERS | {"email": investor, "share_consent": consent}
+        inquiry = submission.submit_inquiry(answers, lang=lang, submission_key=uuid.uuid4().hex)
         inquiry.assignee = ann
         first = min(inquiry.matches, key=lambda match: match.rank).organization
         first.contact_email = ""
@@ -280,3 +286,20 @@ def test_an_expired_introduction_link_shows_a_clear_page(
     assert organization.get_by_text("It has expired").is_visible()
     with app.app_context():
         assert db.session.get(Inquiry, loop["id"]).introductions[0].state == "expired"
+
+
+def test_an_investor_who_refused_consent_cannot_be_introduced(
+    live_server, smtp_server, open_page
+):
+    app, base = live_server
+    lead = start_loop(live_server, smtp_server, "en", consent=False)
+    staff = open_page(DESKTOP, "en")
+    sign_in(staff, app, base, "ann@agency.be")
+    staff.goto(f"{base}/staff/leads/{lead['id']}")
+    panel = staff.locator("#introduce")
+    assert panel.get_by_text("introductions stay disabled until they do").is_visible()
+    assert panel.get_by_role("link", name="Ask the investor for consent to share").is_visible()
+    assert panel.get_by_role("button", name="Send the introductions").count() == 0
+    assert_accessible(staff, "a lead whose investor refused consent")
+    with app.app_context():
+        assert db.session.get(Inquiry, lead["id"]).introductions == []
