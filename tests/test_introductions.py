@@ -182,7 +182,7 @@ def test_the_organization_accepts_with_slots_and_the_investor_picks_one(app, ann
     with app.app_context():
         reference = db.session.get(Inquiry, lead.id).reference
     result = client.get(f"/inquiry/{reference}").text
-    assert f"{lead.orgs[0]} accepted to meet you and received your contact details" in result
+    assert f"{lead.orgs[0]} agreed to meet you and received your contact details" in result
     assert "Meeting on" in result and "Ann Peeters" in result
 
 

@@ -175,7 +175,7 @@ def test_accepted_with_slots_the_investor_picks_one_and_both_get_the_invitation(
 
     investor.goto(f"{base}/inquiry/{loop['reference']}")
     stands = investor.locator(".result-next").inner_text()
-    assert f"{loop['first']} accepted to meet you and received your contact details" in stands
+    assert f"{loop['first']} agreed to meet you and received your contact details" in stands
     assert "Meeting on" in stands and "Ann Peeters" in stands
     screenshot(investor, "introduction-investor-page-en-1280")
     keep_for_docs("introduction-investor-page-en-1280")
