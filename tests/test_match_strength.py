@@ -72,7 +72,7 @@ def test_a_weak_inquiry_reads_the_honest_message_a_short_list_and_the_lead_is_fl
         strengths = [m.explanation["strength"] for m in matches]
         mails = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMessage))}
     assert NO_CLEAR_FIT in page and PERSONALLY in page
-    assert "that fit what you described" not in page
+    assert "organizations in our directory for what you described" not in page
     assert len(re.findall(r"\b(Strong|Possible|Weak) match\b", page)) == len(matches)
     for strength in set(strengths):
         assert f"{strength.capitalize()} match" in page
