@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from matchmaker import create_app
 from matchmaker.config import ConfigError
+from matchmaker.database import SQLITE_MMAP_BYTES
 from matchmaker.extensions import db
 
 
@@ -38,10 +39,11 @@ def test_default_database_is_sqlite_in_instance_folder(monkeypatch):
     assert uri.startswith("sqlite:///") and uri.endswith("instance/matchmaker.sqlite3")
 
 
-def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):
+def test_sqlite_runs_in_wal_mode_with_busy_timeout_and_mapped_reads(app):
     with app.app_context():
         assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert db.session.execute(sa.text("PRAGMA busy_timeout")).scalar() == 15000
+        assert db.session.execute(sa.text("PRAGMA mmap_size")).scalar() == SQLITE_MMAP_BYTES
     quick = create_app(
         {"TESTING": True, "DATABASE_URL": "sqlite://", "SQLITE_BUSY_TIMEOUT_SECONDS": 0.5}
     )

@@ -192,8 +192,12 @@ class Inquiry(Timestamped, db.Model):
         sa.Index("ix_inquiry_merged_into_id", "merged_into_id",
                  sqlite_where=sa.text("merged_into_id IS NOT NULL"),
                  postgresql_where=sa.text("merged_into_id IS NOT NULL")),
-        sa.Index("ix_inquiry_email_domain_created_at", "email_domain", "created_at"),
-        sa.Index("ix_inquiry_country_name_key", "country", "name_key"),
+        # Possible duplicates: the newest leads not merged sharing a company domain, or a person's
+        # name and country, found in the index without reading the rows they skip.
+        sa.Index("ix_inquiry_email_domain_created_at", "email_domain", "created_at",
+                 "merged_into_id"),
+        sa.Index("ix_inquiry_country_name_key", "country", "name_key", "created_at",
+                 "merged_into_id"),
     )
 
     @validates("email")
@@ -204,9 +208,10 @@ class Inquiry(Timestamped, db.Model):
 
 
 index_search_terms(Inquiry.__table__)
-# The lead list sorted by name, from the index alone at any page. SQLite's reflection cannot read
-# an index on an expression: SQLAlchemy and Alembic warn that they skip it (pyproject.toml).
-sa.Index("ix_inquiry_name_sort", sa.func.lower(Inquiry.name), Inquiry.id,
+# The lead list sorted by name, from the index alone at any page (merged_into_id included, so
+# that leaving merged leads out reads no row). SQLite's reflection cannot read an index on an
+# expression: SQLAlchemy and Alembic warn that they skip it (pyproject.toml).
+sa.Index("ix_inquiry_name_sort", sa.func.lower(Inquiry.name), Inquiry.id, Inquiry.merged_into_id,
          postgresql_include=["name"])  # fmt: skip
 
 

@@ -213,8 +213,15 @@ def _end_of(day: date) -> datetime:
 
 
 def lead_countries() -> list[str]:
-    """The countries leads came from (for the list's country filter)."""
-    return list(db.session.scalars(sa.select(Inquiry.country).distinct().order_by(Inquiry.country)))
+    """The countries leads came from (for the list's country filter): from the index on country,
+    one look-up per country (each the smallest after the one before), not every lead's entry."""
+    countries = sa.select(sa.func.min(Inquiry.country).label("country")).cte(recursive=True)
+    following = sa.select(sa.func.min(Inquiry.country)).where(Inquiry.country > countries.c.country)
+    countries = countries.union_all(
+        sa.select(following.scalar_subquery()).where(countries.c.country.is_not(None)))
+    return list(db.session.scalars(sa.select(countries.c.country)
+                                   .where(countries.c.country.is_not(None))
+                                   .order_by(countries.c.country)))  # fmt: skip
 
 
 def my_open_leads(user: User, limit: int = 10) -> list[Inquiry]:
