@@ -24,6 +24,9 @@ def concepts(text: str) -> set[str]:
         ("stations d'épuration", "wastewater treatment plant"),
         ("intelligence artificielle", "machine learning"),
         ("co-investissement", "co-investment"),
+        ("levée de fonds", "funding round"),
+        ("trappiste", "monastery-brewed beers"),
+        ("biotech", "clinical-stage therapeutics"),
     ],
 )
 def test_translations_and_synonyms_share_a_concept(french_or_variant, english):
@@ -32,6 +35,12 @@ def test_translations_and_synonyms_share_a_concept(french_or_variant, english):
 
 def test_unrelated_phrases_do_not_meet():
     assert not concepts("air cargo") & concepts("cell therapy")
+
+
+def test_a_round_a_company_raises_is_not_the_investors_own_investing():
+    """An investor's "invest" describes itself (intent.tsv "self" rows); the rounds it looks for
+    describe the companies, so they are a concept of their own, at full weight."""
+    assert not concepts("funding round") & concepts("we invest")
 
 
 def test_find_reports_positions_of_multi_word_phrases():
