@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, get_timezone_gmt, get_timezone_location
 from flask import current_app
 from flask_babel import get_locale, gettext
@@ -42,8 +43,9 @@ def time_zone() -> str:
     return get_timezone_gmt(datetime.now(agency_zone()), locale=locale)
 
 
-def _locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+def _locale() -> Locale | str:
+    """The reader's locale: flask_babel's Locale as it is (babel would parse its name again)."""
+    return get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def local(moment: datetime) -> datetime:

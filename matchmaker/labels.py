@@ -230,7 +230,12 @@ def country_choices() -> list[tuple[str, str]]:
 
 def country_name(code: str) -> str:
     """A country's name in the page's language (the code itself when unknown)."""
-    return dict(_countries(_lang())).get(code, code)
+    return _country_names(_lang()).get(code, code)
+
+
+@cache
+def _country_names(lang: str) -> dict[str, str]:
+    return dict(_countries(lang))
 
 
 def _lang() -> str:

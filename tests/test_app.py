@@ -7,6 +7,7 @@ from matchmaker import create_app
 from matchmaker.config import ConfigError
 from matchmaker.database import SQLITE_MMAP_BYTES
 from matchmaker.extensions import db
+from tests.helpers import POSTGRES_ONLY
 
 
 def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
@@ -49,6 +50,13 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout_and_mapped_reads(app):
     )
     with quick.app_context():
         assert db.session.execute(sa.text("PRAGMA busy_timeout")).scalar() == 500
+
+
+@POSTGRES_ONLY
+def test_postgresql_plans_without_parallel_workers(app):
+    with app.app_context():
+        setting = db.session.execute(sa.text("SHOW max_parallel_workers_per_gather")).scalar()
+        assert setting == "0"
 
 
 def test_unknown_page_gets_a_plain_404(client):

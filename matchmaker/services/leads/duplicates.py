@@ -125,20 +125,27 @@ def _strongest_then_newest(duplicate: Duplicate) -> tuple[int, int, float]:
 
 def _candidates(keys: Iterable[Keys], per_key: int) -> list[LeadRow]:
     """The unmerged leads sharing one of the keys: an e-mail (all), a person's name and country
-    or a company domain (the newest per_key of each); one statement, each part on an index."""
-    shared = {key for lead in keys for key in lead.shared()}
-    unmerged = Inquiry.merged_into_id.is_(None)
-    emails = [key[1] for key in shared if key[0] == "email"]
-    parts: list[sa.Select[tuple[int]]] = [
-        sa.select(Inquiry.id).where(unmerged, Inquiry.email_folded.in_(emails))]
-    for key in sorted(shared):
+    or a company domain (the newest per_key of each); one statement, each part on an index.
+
+    The union of the parts is written as SQL text: a page's fifty leads make some hundred parts,
+    which SQLAlchemy took 5 ms to build and, for each new page, 17 ms to compile."""
+    shared = sorted({key for lead in keys for key in lead.shared()})
+    params: dict[str, Any] = {}
+    parts = ["SELECT id FROM inquiry WHERE merged_into_id IS NULL AND email_folded IN :emails"]
+    for number, key in enumerate(shared):
         if key[0] == "person":
-            sharing = sa.and_(Inquiry.country == key[1], Inquiry.name_key == key[2])
+            sharing = f"country = :country_{number} AND name_key = :name_{number}"
+            params |= {f"country_{number}": key[1], f"name_{number}": key[2]}
         elif key[0] == "domain":
-            sharing = Inquiry.email_domain == key[1]
+            sharing = f"email_domain = :domain_{number}"
+            params[f"domain_{number}"] = key[1]
         else:
             continue
-        parts.append(sa.select(sa.select(Inquiry.id).where(unmerged, sharing)
-                               .order_by(Inquiry.created_at.desc()).limit(per_key).subquery()))
+        params["per_key"] = per_key
+        parts.append(f"SELECT id FROM (SELECT id FROM inquiry WHERE merged_into_id IS NULL"
+                     f" AND {sharing} ORDER BY created_at DESC LIMIT :per_key) AS newest_{number}")
+    emails = sa.bindparam("emails", [key[1] for key in shared if key[0] == "email"],
+                          expanding=True)  # fmt: skip
+    union = sa.text(" UNION ".join(parts)).bindparams(emails, **params).columns(Inquiry.id)
     return list(db.session.execute(
-        sa.select(Inquiry.id, *SHOWN_COLUMNS).where(Inquiry.id.in_(sa.union(*parts)))))
+        sa.select(Inquiry.id, *SHOWN_COLUMNS).where(Inquiry.id.in_(union))))
