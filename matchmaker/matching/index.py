@@ -127,8 +127,9 @@ class Index:
     ) -> np.ndarray | None:
         """The intent weights, changed for the kinds of organization that the inquiry asks for
         in words (intent.tsv "asks" rows: an investor who writes "co-invest" seeks funds)."""
-        features = {occurrence.feature for occurrence in found}
-        for row in asked(investor_kind):
+        rows = asked(investor_kind)
+        features = {occurrence.feature for occurrence in found} if rows else set()
+        for row in rows:
             if row.concept in features:
                 weights = np.ones(len(self._kinds)) if weights is None else weights.copy()
                 weights[[kind == row.kind for kind, _, _ in self._kinds]] = row.weight

@@ -3,7 +3,15 @@
 import pytest
 
 from matchmaker.matching import OrgDoc, Query, build_index
-from matchmaker.matching.intent import asked, intent, parse_asked, parse_rules
+from matchmaker.matching.glossary import default_glossary
+from matchmaker.matching.intent import (
+    asked,
+    default_asked,
+    default_self_words,
+    intent,
+    parse_asked,
+    parse_rules,
+)
 
 FUND = "investment-fund"
 
@@ -65,3 +73,8 @@ def test_an_unknown_code_in_the_table_is_an_error():
         parse_rules("hedge-fund\tcompany\t*\t1\tinvestable\n")
     with pytest.raises(ValueError, match="castle"):
         parse_asked("asks\tinvestment-fund\tco-investment\tcastle\t1\n")
+
+
+def test_every_concept_the_table_names_is_in_the_glossary():
+    named = {row.concept for row in (*default_asked(), *default_self_words())}
+    assert named and named <= set(default_glossary().concepts)
