@@ -26,7 +26,17 @@ from tests.helpers import screenshot as take_screenshot
 
 pytestmark = pytest.mark.browser
 
-ADDED = "Our new line makes viral vectors at 2,000 litre scale."
+ADDED = "It now also tests satellite components for other makers."
+# A made-up organization, so that the README's screenshots say nothing untrue of a real one.
+SAMPLE = dict(
+    slug="sample-satellites", name="Sample Satellites (a made-up example)", kind="company",
+    sectors=("aerospace",), offers=("rd-collaboration",), city="Mont-Saint-Guibert",
+    province="Walloon Brabant",
+    description="A made-up satellite maker that shows how a contact proposes changes to a profile.",
+    description_fr="Un fabricant de satellites imaginaire, pour montrer comment un contact propose "
+    "des changements à un profil.",
+    keywords=("small satellites",), keywords_fr=("petits satellites",),
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -39,7 +49,10 @@ def contact_of(live_server, smtp_server):
     with app.test_request_context():
         if accounts.find_user("ann@agency.be") is None:
             accounts.create_user("ann@agency.be", "Ann Peeters", PASSWORD)
-        org = factories.organization("aerospacelab")
+        org = factories.organization(SAMPLE["slug"])
+        if org is None:
+            org = Organization(**SAMPLE)
+            db.session.add(org)
         org.contacts.clear()
         contacts.add_contact(org, None, "Claire Dubois", "Partnerships", email, "en")
         db.session.commit()
