@@ -125,6 +125,8 @@ def add_labels(records: list[dict], more: list[dict]) -> None:
         record = by_id.get(str(extra["id"]))
         if record is None:
             raise InputError(f"more labels for an unknown query: {extra['id']!r}")
+        if not isinstance(extra["relevant"], dict):
+            raise InputError(f'query {extra["id"]!r}: "relevant" must be {{slug: grade}}')
         relevant = dict(record.get("relevant") or {})
         if graded := sorted(set(relevant) & set(extra["relevant"])):
             raise InputError(f"query {extra['id']!r} already grades {', '.join(graded)}")

@@ -137,6 +137,7 @@ def test_more_labels_grade_the_organizations_a_query_did_not(capsys, orgs, tmp_p
         ({"id": "9", "relevant": {"port": 3}}, "unknown query: '9'"),
         ({"id": "1", "relevant": {"choc": 1}}, "already grades choc"),
         ({"id": "1"}, 'expected an object with "id" and "relevant"'),
+        ({"id": "1", "relevant": ["port"]}, '"relevant" must be {slug: grade}'),
     ],
 )
 def test_more_labels_that_do_not_fit_are_refused(capsys, orgs, tmp_path, record, message):
