@@ -5,6 +5,7 @@ glossary), best match first, from an index kept on every write."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,8 @@ import sqlalchemy as sa
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Organization
 from matchmaker.services import directory, privacy
+from matchmaker.services.leads import listing
+from matchmaker.services.leads.listing import RELEVANCE, LeadFilters
 from tests import factories
 from tests.helpers import BOTH_DATABASES, load_shipped_directory
 
@@ -106,6 +109,32 @@ def test_the_counts_per_status_follow_the_search(staff_client, leads):
     assert "1 lead" in html
     assert re.search(r'Qualified <span class="count">1</span>', html)
     assert re.search(r'New <span class="count">0</span>', html)
+
+
+@BOTH_DATABASES
+def test_a_search_s_pages_and_status_filter_follow_one_ranking(app, leads):
+    """Best match first, the counts and the page's leads are read together: the pages continue
+    one another, and a status keeps its own leads in the same order while counting every status."""
+    with app.app_context():
+        db.session.execute(sa.update(Inquiry).where(Inquiry.code == leads["namur"])
+                           .values(status="qualified"))  # fmt: skip
+        db.session.commit()
+    with app.test_request_context():
+        search = LeadFilters(q="warehouse", sort=RELEVANCE)
+        whole = listing.find_leads(search)
+        ranked = [lead.code for lead in whole.page.items]
+        pages = [listing.find_leads(search, page=number, per_page=1) for number in (1, 2, 3, 4)]
+        qualified = listing.find_leads(replace(search, status="qualified"))
+        new = listing.find_leads(replace(search, status="new"), page=2, per_page=1)
+    assert sorted(ranked) == sorted(leads[key] for key in ("warehouse", "entrepot", "namur"))
+    assert [[lead.code for lead in page.page.items] for page in pages] == [
+        [ranked[0]], [ranked[1]], [ranked[2]], []]  # fmt: skip
+    assert pages[0].page.total == 3 and pages[0].page.pages == 3
+    assert [lead.code for lead in qualified.page.items] == [leads["namur"]]
+    assert qualified.page.total == 1
+    assert qualified.counts["new"] == 2 and qualified.counts["qualified"] == 1
+    assert qualified.counts["open"] == qualified.counts[""] == 3
+    assert [lead.code for lead in new.page.items] == [c for c in ranked if c != leads["namur"]][1:]
 
 
 @BOTH_DATABASES

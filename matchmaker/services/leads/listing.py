@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask_babel import get_timezone
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.functions import FunctionElement
@@ -122,12 +123,22 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
     Three statements whatever the page size: the counts (one GROUP BY, every filter but the
     status; they also give the total), the ids of the page (from an index alone when the filters
     allow, so that page 1000 costs about what page 1 does), and those rows with their assignees
-    and whether each has no clear match.
+    and whether each has no clear match. A search by relevance reads the counts and the page's
+    ids in one statement (_best_matches).
     """
-    counts = status_counts(filters)
-    ids = sa.select(Inquiry.id).where(*_conditions(filters, with_status=True))
-    result = db.paginate(ids.order_by(*_order(filters)), page=page, per_page=per_page,
-                         error_out=False, count=False)  # fmt: skip
+    if filters.applied_sort == RELEVANCE:
+        ids, counts = _best_matches(filters, page, per_page)
+        result: Pagination = _ReadPage(page=page, per_page=per_page, max_per_page=None,
+                                       error_out=False, items=ids,
+                                       total=counts.get(filters.status or "", 0))  # fmt: skip
+    else:
+        counts = status_counts(filters)
+        result = db.paginate(
+            sa.select(Inquiry.id).where(*_conditions(filters, with_status=True))
+            .order_by(*_order(filters)),
+            page=page, per_page=per_page, error_out=False, count=False,
+        )  # fmt: skip
+        result.total = counts.get(filters.status or "", 0)
     flagged: set[int] = set()
     if result.items:
         rows = db.session.execute(
@@ -141,8 +152,50 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
             if unclear:
                 flagged.add(inquiry.id)
         result.items = [by_id[inquiry_id] for inquiry_id in result.items]
-    result.total = counts.get(filters.status or "", 0)
     return LeadPage(page=result, counts=counts, no_clear_match=frozenset(flagged))
+
+
+class _ReadPage(Pagination):
+    """A page whose items (ids) and total were read beforehand (by _best_matches)."""
+
+    def _query_items(self) -> list[Any]:
+        return self._query_args["items"]
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+def _best_matches(filters: LeadFilters, page: int, per_page: int) -> tuple[list[int], dict]:
+    """The ids of a search's page, best match first, and the counts per status, from one
+    statement: the leads found are looked up once, not once for the counts and again to rank
+    them (a broad search finds thousands)."""
+    found = (
+        sa.select(Inquiry.id, Inquiry.status,
+                  search.relevance(Inquiry, filters.q).label("relevance"))
+        .where(*_conditions(filters, with_status=False))
+        .cte("found")
+    )  # fmt: skip
+
+    def nothing(type_: Any, name: str) -> sa.Label:
+        return sa.cast(sa.null(), type_).label(name)
+
+    per_status = sa.select(found.c.status, sa.func.count().label("leads"),
+                           nothing(sa.Integer, "id"), nothing(sa.Double, "relevance"))  # fmt: skip
+    best = (
+        sa.select(nothing(sa.String, "status"), nothing(sa.Integer, "leads"), found.c.id,
+                  found.c.relevance)
+        .where(*_status_conditions(found.c.status, filters.status))
+        .order_by(found.c.relevance.desc(), found.c.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )  # fmt: skip
+    rows = db.session.execute(
+        sa.union_all(per_status.group_by(found.c.status), best.subquery().select())
+    ).all()
+    counts = {row.status: row.leads for row in rows if row.id is None}
+    listed = sorted((row for row in rows if row.id is not None),
+                    key=lambda row: (row.relevance, row.id), reverse=True)  # fmt: skip
+    return [row.id for row in listed], _with_totals(counts)
 
 
 def select_leads(filters: LeadFilters) -> sa.Select[tuple[Inquiry]]:
@@ -159,9 +212,15 @@ def status_counts(filters: LeadFilters = LeadFilters()) -> dict[str, int]:
         .where(*_conditions(filters, with_status=False))
         .group_by(status)
     ).all()
-    counts = {status.value: 0 for status in Status} | {status: number for status, number in rows}
+    return _with_totals(dict(rows))
+
+
+def _with_totals(found: dict[str, int]) -> dict[str, int]:
+    """Counts per status (found: those of the statuses with leads) with every status, OPEN and
+    "" (all)."""
+    counts = {status.value: 0 for status in Status} | found
     counts[OPEN] = sum(counts[status] for status in OPEN_STATUSES)
-    counts[""] = sum(number for status, number in rows)
+    counts[""] = sum(found.values())
     return counts
 
 
@@ -177,10 +236,8 @@ def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElemen
         conditions.append(Inquiry.merged_into_id.is_not(None))
     elif not CODE_PATTERN.match(filters.q.strip().upper()):  # a code finds its lead, merged or not
         conditions.append(unmerged())
-    if with_status and filters.status == OPEN:
-        conditions.append(Inquiry.status.in_(OPEN_STATUSES))
-    elif with_status and filters.status:
-        conditions.append(Inquiry.status == filters.status)
+    if with_status:
+        conditions.extend(_status_conditions(Inquiry.status, filters.status))
     if filters.searches_words:
         conditions.append(search.matches(Inquiry, filters.q))
     elif filters.q.strip():
@@ -200,6 +257,13 @@ def _conditions(filters: LeadFilters, with_status: bool) -> list[sa.ColumnElemen
     if filters.needs_ranking:
         conditions.append(Inquiry.needs_ranking.is_(True))
     return conditions
+
+
+def _status_conditions(column: sa.ColumnElement[str], status: str) -> list[sa.ColumnElement[bool]]:
+    """The status filter (a Status, OPEN or "" for all) on a column of statuses."""
+    if status == OPEN:
+        return [column.in_(OPEN_STATUSES)]
+    return [column == status] if status else []
 
 
 def _start_of(day: date) -> datetime:
