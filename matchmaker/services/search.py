@@ -112,7 +112,7 @@ def relevance(model: Searchable, text: str) -> sa.ColumnElement[float]:
     for term in sorted(set().union(*query_terms(text))):
         # One search of the text per term: its position, NULL when the record lacks it.
         at = sa.func.nullif(position(model.search_terms, f" {term} "), 0)
-        # In floating point: PostgreSQL's numeric arithmetic costs a third of a broad search.
+        # In floating point: PostgreSQL's numeric took a third of a broad search's ranking.
         score += sa.func.coalesce(1 + 100.0 / (at + sa.literal(99.0, sa.Double)), 0.0)
     return score
 

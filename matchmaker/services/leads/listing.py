@@ -123,14 +123,13 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
     Three statements whatever the page size: the counts (one GROUP BY, every filter but the
     status; they also give the total), the ids of the page (from an index alone when the filters
     allow, so that page 1000 costs about what page 1 does), and those rows with their assignees
-    and whether each has no clear match. A search by relevance reads the counts and the page's
-    ids in one statement (_best_matches).
+    and whether each has no clear match. A search by relevance reads the first two together
+    (_best_matches).
     """
     if filters.applied_sort == RELEVANCE:
         ids, counts = _best_matches(filters, page, per_page)
         result: Pagination = _ReadPage(page=page, per_page=per_page, max_per_page=None,
-                                       error_out=False, items=ids,
-                                       total=counts.get(filters.status or "", 0))  # fmt: skip
+                                       error_out=False, count=False, items=ids)  # fmt: skip
     else:
         counts = status_counts(filters)
         result = db.paginate(
@@ -138,7 +137,7 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
             .order_by(*_order(filters)),
             page=page, per_page=per_page, error_out=False, count=False,
         )  # fmt: skip
-        result.total = counts.get(filters.status or "", 0)
+    result.total = counts.get(filters.status or "", 0)
     flagged: set[int] = set()
     if result.items:
         rows = db.session.execute(
@@ -156,16 +155,15 @@ def find_leads(filters: LeadFilters, page: int = 1, per_page: int = LEADS_PER_PA
 
 
 class _ReadPage(Pagination):
-    """A page whose items (ids) and total were read beforehand (by _best_matches)."""
+    """A page whose items (ids) were read beforehand (by _best_matches); its total is set."""
 
     def _query_items(self) -> list[Any]:
         return self._query_args["items"]
 
-    def _query_count(self) -> int:
-        return self._query_args["total"]
 
-
-def _best_matches(filters: LeadFilters, page: int, per_page: int) -> tuple[list[int], dict]:
+def _best_matches(
+    filters: LeadFilters, page: int, per_page: int
+) -> tuple[list[int], dict[str, int]]:
     """The ids of a search's page, best match first, and the counts per status, from one
     statement: the leads found are looked up once, not once for the counts and again to rank
     them (a broad search finds thousands)."""
