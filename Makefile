@@ -27,8 +27,9 @@ serve: install-prod translations
 	$(FLASK) db upgrade
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py 'matchmaker:create_app()'
 
+# The suite on every core (pytest-xdist); each worker has its own databases, ports and Redis keys.
 test: install-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
