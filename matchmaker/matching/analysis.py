@@ -12,6 +12,7 @@ import scipy.sparse as sp
 
 from matchmaker.matching.glossary import default_glossary
 from matchmaker.matching.text import (
+    LANGS,
     guess_lang,
     language_vote,
     normalise,
@@ -23,7 +24,6 @@ from matchmaker.matching.text import (
 
 # How much one occurrence of a word counts in each field of a profile, before the sublinear tf.
 FIELD_WEIGHTS = {"name": 3.0, "keywords": 3.0, "tags": 2.0, "description": 1.0}
-LANGS = ("en", "fr")
 _BLOCK = 10_000  # organizations analysed together: bounds the memory a fit takes
 _RUNS_LIMIT = 1_000_000  # distinct runs of non-blank characters remembered during a fit
 
@@ -81,7 +81,7 @@ def profile_texts(doc: OrgDoc) -> list[tuple[str, str]]:
 def analyse(field: tuple[str, str]) -> list[str]:
     """The features of a (text, language) pair: normalised words plus glossary concepts."""
     words = stems(*field)
-    return words + [concept for _, _, concept in default_glossary().find(words)]
+    return words + [concept for _, _, concept in default_glossary().find(words, field[1])]
 
 
 class Occurrence(NamedTuple):
@@ -105,7 +105,7 @@ def occurrences(text: str, lang: str) -> list[Occurrence]:
 
     return [occurrence(word, i, i + 1) for i, word in enumerate(words)] + [
         occurrence(concept, first, end)
-        for first, end, concept in default_glossary().find(list(words))
+        for first, end, concept in default_glossary().find(list(words), lang)
     ]
 
 
@@ -142,21 +142,24 @@ class _Lexicon:
             self.features.append(feature)
         return column
 
-    def encode(self, texts: Sequence[tuple[str, str, bool]]) -> tuple[np.ndarray, np.ndarray]:
+    def encode(
+        self, texts: Sequence[tuple[str, str, bool]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The columns of the words of (text, language, guess) triples one after the other (stop
-        words left out), and the text number of each; a language to guess is guessed from the
-        text's runs as `guess_lang` does from the text."""
+        words left out), the text number of each, and each text's language (its index in LANGS);
+        a language to guess is guessed from the text's runs as `guess_lang` does from the text."""
         vote, runs = self._votes.__getitem__, self._runs
-        codes, ends = array("i"), array("q")
+        codes, ends, langs = array("i"), array("q"), array("b")
         for text, lang, guess in texts:
             found = text.split()
             if guess:
                 lang = voted_lang(sum(map(vote, found)), lang)
             codes.extend(chain.from_iterable(map(runs[lang].__getitem__, found)))
             ends.append(len(codes))
+            langs.append(LANGS.index(lang))
         sizes = np.diff(np.frombuffer(ends, np.int64), prepend=0)
         owners = np.repeat(np.arange(len(texts), dtype=np.int32), sizes)
-        return np.frombuffer(codes, np.int32), owners
+        return np.frombuffer(codes, np.int32), owners, np.frombuffer(langs, np.int8)
 
 
 class _Votes(dict):
@@ -227,8 +230,8 @@ def _counts(lexicon: _Lexicon, texts: list, owners: np.ndarray, size: int) -> sp
     """The feature counts of one field's (text, language, guess) triples and their owners' rows,
     one row for each of the `size` organizations, over the lexicon's columns so far."""
     glossary = default_glossary()
-    codes, numbers = lexicon.encode(texts)
-    first, concepts = glossary.find_coded(codes, numbers, lexicon.features)
+    codes, numbers, langs = lexicon.encode(texts)
+    first, concepts = _concepts(lexicon, codes, numbers, langs)
     used = np.unique(concepts)
     table = np.zeros(len(glossary.concepts), np.int32)
     table[used] = [lexicon.column(glossary.concepts[i]) for i in used.tolist()]
@@ -236,3 +239,17 @@ def _counts(lexicon: _Lexicon, texts: list, owners: np.ndarray, size: int) -> sp
     columns = np.concatenate([codes, table[concepts]])
     ones = np.ones(len(rows), np.float32)
     return sp.csr_matrix((ones, (rows, columns)), shape=(size, len(lexicon.features)))
+
+
+def _concepts(
+    lexicon: _Lexicon, codes: np.ndarray, numbers: np.ndarray, langs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(word, concept) of each glossary hit in encoded texts, each text looked up in its own
+    language: the position of the hit's first word in `codes`, the concept's index."""
+    glossary = default_glossary()
+    found = []
+    for i, lang in enumerate(LANGS):
+        kept = np.flatnonzero(langs[numbers] == i)
+        first, concepts = glossary.find_coded(codes[kept], numbers[kept], lexicon.features, lang)
+        found.append((kept[first], concepts))
+    return tuple(np.concatenate(parts) for parts in zip(*found, strict=True))

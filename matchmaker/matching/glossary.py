@@ -1,14 +1,22 @@
 """The bilingual domain glossary: phrases in English and French mapped to shared concepts."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import chain, compress, count, pairwise
 
 import numpy as np
 
-from matchmaker.matching.text import fold, stems, word_count
+from matchmaker.matching.text import (
+    ENGLISH_ONLY,
+    FRENCH_ONLY,
+    LANGS,
+    fold,
+    raw_words,
+    stems,
+    word_count,
+)
 
 CONCEPT_PREFIX = "~"
 
@@ -18,43 +26,43 @@ class Glossary:
 
     def __init__(
         self,
-        entries: dict[tuple[str, ...], tuple[str, ...]],
+        entries: dict[str, dict[tuple[str, ...], tuple[str, ...]]],
         phrases: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self._listed = phrases or {}  # concept -> its phrases as listed (see `lists`)
-        self._words = {
-            phrase[0]: concepts for phrase, concepts in entries.items() if len(phrase) == 1
-        }
-        self._phrases = {
-            phrase: concepts for phrase, concepts in entries.items() if len(phrase) > 1
-        }
-        lengths: dict[tuple[str, str], set[int]] = defaultdict(set)  # first two words -> lengths
-        for phrase in self._phrases:
-            lengths[phrase[:2]].add(len(phrase))
-        self._lengths = {start: tuple(sorted(sizes)) for start, sizes in lengths.items()}
-        self.concepts = tuple(sorted({c for concepts in entries.values() for c in concepts}))
+        self._lookups = {lang: _Lookup(entries.get(lang, {})) for lang in LANGS}
+        self.concepts = tuple(
+            sorted({c for found in entries.values() for cs in found.values() for c in cs})
+        )
 
     @classmethod
     def parse(cls, text: str) -> "Glossary":
         """Read "concept<TAB>phrase; phrase; ..." lines; "#" starts a comment.
 
-        A phrase of several words that stop words reduce to one ("start-up" -> "start") is
-        left out: that one word alone would stand for the concept everywhere.
+        Each phrase is stemmed in each of its languages (`phrase_langs`) and looked up in the
+        texts of that language only. A phrase of several words that stop words reduce to one
+        ("start-up" -> "start") is left out: that one word alone would stand for the concept
+        everywhere.
         """
-        entries: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        entries = {lang: defaultdict(set) for lang in LANGS}
         listed: dict[str, set[str]] = defaultdict(set)
         for line in text.splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             concept, phrases = line.split("\t")
-            for phrase in phrases.split(";"):
-                listed[CONCEPT_PREFIX + concept.strip()].add(_plain(phrase))
-                for lang in ("en", "fr"):
+            concept = CONCEPT_PREFIX + concept.strip()
+            for tagged in phrases.split(";"):
+                phrase, langs = phrase_langs(tagged)
+                listed[concept].add(_plain(phrase))
+                for lang in langs:
                     key = tuple(stems(phrase, lang))
                     if len(key) > 1 or len(key) == word_count(phrase) == 1:
-                        entries[key].add(CONCEPT_PREFIX + concept.strip())
+                        entries[lang][key].add(concept)
         return cls(
-            {key: tuple(sorted(concepts)) for key, concepts in entries.items()},
+            {
+                lang: {key: tuple(sorted(concepts)) for key, concepts in found.items()}
+                for lang, found in entries.items()
+            },
             {concept: frozenset(phrases) for concept, phrases in listed.items()},
         )
 
@@ -65,27 +73,15 @@ class Glossary:
         """
         return _plain(phrase) in self._listed.get(concept, ())
 
-    def find(self, words: list[str]) -> list[tuple[int, int, str]]:
-        """(first, last + 1, concept) for each concept of each phrase found in normalised words."""
-        found = [
-            (i, i + 1, concept)
-            for i, concepts in enumerate(map(self._words.get, words))
-            if concepts
-            for concept in concepts
-        ]
-        starts = pairwise(words)
-        for i in compress(count(), map(self._lengths.__contains__, starts)):
-            for end in (i + length for length in self._lengths[words[i], words[i + 1]]):
-                if end > len(words):
-                    break
-                phrase = tuple(words[i:end])
-                found.extend((i, end, concept) for concept in self._phrases.get(phrase, ()))
-        return found
+    def find(self, words: list[str], lang: str) -> list[tuple[int, int, str]]:
+        """(first, last + 1, concept) for each concept of each phrase found in the normalised
+        words of a text in the language (the phrases stemmed in that language)."""
+        return self._lookups[lang].find(words)
 
     def find_coded(
-        self, codes: np.ndarray, texts: np.ndarray, words: Sequence[str]
+        self, codes: np.ndarray, texts: np.ndarray, words: Sequence[str], lang: str
     ) -> tuple[np.ndarray, np.ndarray]:
-        """`find` over many texts at once: (first word, concept) of every hit, as arrays.
+        """`find` over many texts of a language at once: (first word, concept) of every hit.
 
         `codes` holds the word ids of the texts one after the other, `texts` the (non-decreasing)
         text number of each word, `words[id]` the word; a concept is an index in `concepts`.
@@ -95,8 +91,7 @@ class Glossary:
         numbers = {concept: i for i, concept in enumerate(self.concepts)}
         ids = {word: i for i, word in enumerate(words)}
         tables: defaultdict[int, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
-        single = (((word,), concepts) for word, concepts in self._words.items())
-        for phrase, concepts in chain(single, self._phrases.items()):
+        for phrase, concepts in self._lookups[lang].entries():
             if all(word in ids for word in phrase):
                 key = 0
                 for word in phrase[:3]:
@@ -113,7 +108,60 @@ class Glossary:
         )
 
     def __len__(self) -> int:
-        return len(self._words) + len(self._phrases)
+        return len({phrase for lookup in self._lookups.values() for phrase, _ in lookup.entries()})
+
+
+def phrase_langs(tagged: str) -> tuple[str, tuple[str, ...]]:
+    """A glossary phrase and the languages whose texts it is looked up in.
+
+    A phrase tagged "@en" or "@fr" ("bone@en": French "bonne" stems alike) is of that language;
+    else one with an accent or a French stop word is French, one with an English stop word is
+    English (acronyms aside), and any other is looked up in both ("biotech", "AAV").
+    """
+    phrase, _, tag = tagged.partition("@")
+    if tag:
+        return phrase, (tag.strip(),)
+    words = [word.lower() for word in raw_words(phrase) if not word.isupper()]
+    if fold(phrase) != phrase.lower() or any(map(FRENCH_ONLY.__contains__, words)):
+        return phrase, ("fr",)
+    if any(map(ENGLISH_ONLY.__contains__, words)):
+        return phrase, ("en",)
+    return phrase, LANGS
+
+
+class _Lookup:
+    """The glossary phrases of one language, as stems: single words, and longer phrases by
+    their first two words."""
+
+    def __init__(self, entries: dict[tuple[str, ...], tuple[str, ...]]) -> None:
+        self._words = {phrase[0]: found for phrase, found in entries.items() if len(phrase) == 1}
+        self._phrases = {phrase: found for phrase, found in entries.items() if len(phrase) > 1}
+        lengths: dict[tuple[str, str], set[int]] = defaultdict(set)  # first two words -> lengths
+        for phrase in self._phrases:
+            lengths[phrase[:2]].add(len(phrase))
+        self._lengths = {start: tuple(sorted(sizes)) for start, sizes in lengths.items()}
+
+    def entries(self) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """(phrase, concepts) for every phrase, single words first."""
+        single = (((word,), concepts) for word, concepts in self._words.items())
+        return chain(single, self._phrases.items())
+
+    def find(self, words: list[str]) -> list[tuple[int, int, str]]:
+        """(first, last + 1, concept) for each concept of each phrase found in the words."""
+        found = [
+            (i, i + 1, concept)
+            for i, concepts in enumerate(map(self._words.get, words))
+            if concepts
+            for concept in concepts
+        ]
+        starts = pairwise(words)
+        for i in compress(count(), map(self._lengths.__contains__, starts)):
+            for end in (i + length for length in self._lengths[words[i], words[i + 1]]):
+                if end > len(words):
+                    break
+                phrase = tuple(words[i:end])
+                found.extend((i, end, concept) for concept in self._phrases.get(phrase, ()))
+        return found
 
 
 _BITS = 21  # bits of a word id in a packed phrase key: three ids fit in one int64

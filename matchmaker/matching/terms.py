@@ -5,9 +5,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from matchmaker.matching.glossary import default_glossary
-from matchmaker.matching.text import STOP_WORDS, Token, tokens, words
+from matchmaker.matching.text import LANGS, STOP_WORDS, Token, tokens, words
 
-LANGS = ("en", "fr")
 MAX_TERM_LENGTH = 60  # longer "words" (a pasted hash, a URL-like run) are not searchable
 
 
@@ -17,7 +16,7 @@ def _stems(text: str) -> list[Token]:
     found: list[Token] = []
     for lang in LANGS:
         stems = tokens(text, lang)
-        concepts = default_glossary().find([token.stem for token in stems])
+        concepts = default_glossary().find([token.stem for token in stems], lang)
         found += stems
         found += [Token(concept, stems[first].start, stems[end - 1].end)
                   for first, end, concept in concepts]  # fmt: skip

@@ -86,9 +86,11 @@ GENERIC_WORDS = _words(
     controle systeme systemes qualite gestion technologie technologies developpement procede
     """
 )
-_ENGLISH_ONLY = ENGLISH_STOP_WORDS_KEPT - FRENCH_STOP_WORDS
-_FRENCH_ONLY = FRENCH_STOP_WORDS - ENGLISH_STOP_WORDS_KEPT
+# Stop words of one language only: what tells a text's (or a glossary phrase's) language.
+ENGLISH_ONLY = ENGLISH_STOP_WORDS_KEPT - FRENCH_STOP_WORDS
+FRENCH_ONLY = FRENCH_STOP_WORDS - ENGLISH_STOP_WORDS_KEPT
 _CACHE_LIMIT = 500_000
+LANGS = ("en", "fr")  # the languages of the texts, the stemmers and the glossary
 
 
 class Token(NamedTuple):
@@ -135,7 +137,7 @@ class _Normaliser(dict):
         return fold(self._stemmer.stemWord(word.lower().replace("-", "")))
 
 
-_NORMALISERS = {"en": _Normaliser("en"), "fr": _Normaliser("fr")}
+_NORMALISERS = {lang: _Normaliser(lang) for lang in LANGS}
 
 
 def _generic_stems() -> frozenset[str]:
@@ -152,8 +154,8 @@ def guess_lang(text: str, default: str | None = "en") -> str:
     Ties give the default when it is "en" or "fr", else "en".
     """
     words = text.lower().split()
-    english = sum(map(_ENGLISH_ONLY.__contains__, words))
-    french = sum(map(_FRENCH_ONLY.__contains__, words))
+    english = sum(map(ENGLISH_ONLY.__contains__, words))
+    french = sum(map(FRENCH_ONLY.__contains__, words))
     return voted_lang(english - french, default)
 
 
@@ -161,7 +163,7 @@ def language_vote(run: str) -> int:
     """What one blank-separated run says of its text's language in `guess_lang`: 1 for an
     English-only stop word, -1 for a French-only one, else 0."""
     word = run.lower()
-    return (word in _ENGLISH_ONLY) - (word in _FRENCH_ONLY)
+    return (word in ENGLISH_ONLY) - (word in FRENCH_ONLY)
 
 
 def voted_lang(votes: int, default: str | None = "en") -> str:
