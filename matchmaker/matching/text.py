@@ -44,18 +44,20 @@ FRENCH_STOP_WORDS = _words(
     quarante cinquante soixante cent cents mille
     """
 )
-# Words every inquiry uses and that tell nothing about whom to match in a Walloon directory.
+# Words every inquiry uses and that tell nothing about whom to match in a Walloon directory
+# (amounts of money too: the size of a ticket is not a word of any profile).
 INQUIRY_WORDS = _words(
     """
     looking look seeking seek searching need needs want wants wish interested ideally possibly
     partner partners partnering company companies based options opportunities belgian belgium
     wallonia walloon europe european cherchons recherchons cherche souhaitons voulons besoin
     partenaire partenaires entreprise entreprises societe belge belges belgique wallonie wallon
-    wallonne wallons europeen europeenne europeens europeennes basee
+    wallonne wallonnes wallons europeen europeenne europeens europeennes basee
     especially particularly notably mainly mostly primarily chiefly typically currently today
     preferably ideally possibly potentially specifically certainly really
     notamment surtout particulierement principalement essentiellement actuellement
     idealement eventuellement specifiquement
+    ticket tickets euro euros dollar dollars million millions milliard milliards billion billions
     """
 )
 # scikit-learn's English list, less words that carry meaning in this domain ("thin films").
@@ -73,7 +75,7 @@ GENERIC_WORDS = _words(
     include includes including help helps support supports based site sites area areas region
     regional local year years day days people team teams customer customers client clients
     market markets world international global large small high low good best first second
-    m2 km ha kg mw eur euro euros million millions dollar dollars percent per
+    m2 km ha kg mw percent per
     control system systems quality management technology technologies development process
     environ approvisionner approvisionnement pres proche autour aupres fonctionner
     societe societes groupe groupes service services solution solutions produit produits
@@ -82,7 +84,7 @@ GENERIC_WORDS = _words(
     soutien soutenir site sites zone zones region regional regionale local locale locaux
     annee annees an ans jour jours equipe equipes client clients marche marches monde
     international internationale grand grande grands grandes petit petite petits petites
-    premier premiere million millions dollar dollars euro euros
+    premier premiere
     controle systeme systemes qualite gestion technologie technologies developpement procede
     """
 )
