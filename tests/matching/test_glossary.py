@@ -140,6 +140,7 @@ def test_a_phrase_is_looked_up_in_texts_of_its_language_only():
         ("a federal agency for industrial policy", "en", "~process-development"),
         ("integrated electrical design", "en", "~air-cargo"),
         ("le chiffre d'affaires", "fr", "~cybersecurity"),
+        ("une société fondée en 1990", "fr", "~venture-capital"),
     ],
 )
 def test_words_that_only_share_a_stem_with_a_glossary_phrase_do_not_take_its_concept(

@@ -60,3 +60,8 @@ def test_french_function_words_are_stop_words_like_their_english_counterparts():
     assert stems("also already always often", "en") == []
     assert stems("aussi déjà toujours souvent", "fr") == []
     assert stems("des avions", "fr") == ["avion"]  # "we had", but also "planes"
+
+
+def test_amounts_of_money_are_stop_words():
+    assert stems("tickets of 2 to 5 million euros in medtech", "en") == ["medtech"]
+    assert stems("des tickets de 500 000 euros à 2 millions", "fr") == []
