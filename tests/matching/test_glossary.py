@@ -141,6 +141,7 @@ def test_a_phrase_is_looked_up_in_texts_of_its_language_only():
         ("integrated electrical design", "en", "~air-cargo"),
         ("le chiffre d'affaires", "fr", "~cybersecurity"),
         ("une société fondée en 1990", "fr", "~venture-capital"),
+        ("elle participe à des projets européens", "fr", "~investment"),
     ],
 )
 def test_words_that_only_share_a_stem_with_a_glossary_phrase_do_not_take_its_concept(
