@@ -119,8 +119,10 @@ def phrase_langs(tagged: str) -> tuple[str, tuple[str, ...]]:
     English (acronyms aside), and any other is looked up in both ("biotech", "AAV").
     """
     phrase, _, tag = tagged.partition("@")
-    if tag:
+    if tag.strip() in LANGS:
         return phrase, (tag.strip(),)
+    if tag:
+        raise ValueError(f"glossary phrase {tagged.strip()!r}: the language is en or fr")
     words = [word.lower() for word in raw_words(phrase) if not word.isupper()]
     if fold(phrase) != phrase.lower() or any(map(FRENCH_ONLY.__contains__, words)):
         return phrase, ("fr",)

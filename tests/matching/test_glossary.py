@@ -122,6 +122,11 @@ def test_a_phrase_says_its_language_by_a_tag_an_accent_or_a_stop_word(phrase, la
     assert phrase_langs(phrase) == (phrase.partition("@")[0], langs)
 
 
+def test_a_phrase_tagged_with_another_language_is_an_error():
+    with pytest.raises(ValueError, match="en or fr"):
+        Glossary.parse("bone\tbone@de\n")
+
+
 def test_a_phrase_is_looked_up_in_texts_of_its_language_only():
     glossary = Glossary.parse("bone\tbone@en; os\ntraining\tformation@fr\n")
     assert glossary.find(stems("bone graft", "en"), "en") == [(0, 1, "~bone")]
