@@ -24,9 +24,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+RESPONSE_KEY = "tests.response"  # where closing_on_drop keeps a request's response
+
+
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs) -> None:
         """No access log: a failing test shows its own output, not every asset request."""
+
+    def connection_dropped(self, error: BaseException, environ: dict | None = None) -> None:
+        """A browser that leaves a page while an asset downloads drops the connection, and
+        werkzeug's server then skips closing the response (a static file stays open, and its
+        ResourceWarning fails a later test): close it here."""
+        response = (environ or {}).get(RESPONSE_KEY)
+        if hasattr(response, "close"):
+            response.close()
+
+
+def closing_on_drop(app: Flask):
+    """The app, keeping each response in its request's environ for QuietHandler."""
+
+    def serve(environ: dict, start_response):
+        environ[RESPONSE_KEY] = response = app(environ, start_response)
+        return response
+
+    return serve
 
 
 @pytest.fixture(scope="module", params=["sqlite"])
@@ -52,7 +73,8 @@ def live_server(live_database: str) -> Iterator[tuple[Flask, str]]:
     with app.app_context():
         db.create_all()
         load_shipped_directory()
-    http = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    http = make_server("127.0.0.1", 0, closing_on_drop(app), threaded=True,
+                       request_handler=QuietHandler)  # fmt: skip
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{http.server_port}"

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import Organization, User
@@ -64,8 +65,7 @@ def test_an_admin_edits_an_organization(admin_server, open_page):
     page.get_by_label("Website (optional)").fill("liegeairport.example")
     page.get_by_role("button", name="Save the changes").click()
     summary = page.locator(".error-summary")
-    summary.wait_for()
-    assert "error-summary" in page.evaluate("document.activeElement.className")
+    expect(summary).to_be_focused()  # the page moves focus there once loaded
     assert "Required." in summary.inner_text()  # the name
     assert "Must start with http:// or https://." in summary.inner_text()
     assert_accessible(page, "the edit form with errors")
