@@ -27,6 +27,7 @@ def concepts(text: str, hint: str = "en") -> set[str]:
         ("levée de fonds", "funding round"),
         ("trappiste", "monastery-brewed beers"),
         ("biotech", "clinical-stage therapeutics"),
+        ("des trains de marchandises", "freight trains"),
     ],
 )
 def test_translations_and_synonyms_share_a_concept(french_or_variant, english):
@@ -147,6 +148,7 @@ def test_a_phrase_is_looked_up_in_texts_of_its_language_only():
         ("le chiffre d'affaires", "fr", "~cybersecurity"),
         ("une société fondée en 1990", "fr", "~venture-capital"),
         ("elle participe à des projets européens", "fr", "~investment"),
+        ("staff training for operators", "en", "~rail"),  # English "training" stems as "train"
     ],
 )
 def test_words_that_only_share_a_stem_with_a_glossary_phrase_do_not_take_its_concept(
