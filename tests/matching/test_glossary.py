@@ -28,6 +28,7 @@ def concepts(text: str, hint: str = "en") -> set[str]:
         ("trappiste", "monastery-brewed beers"),
         ("biotech", "clinical-stage therapeutics"),
         ("des trains de marchandises", "freight trains"),
+        ("importateur exclusif", "exclusive importer"),
     ],
 )
 def test_translations_and_synonyms_share_a_concept(french_or_variant, english):
@@ -149,6 +150,9 @@ def test_a_phrase_is_looked_up_in_texts_of_its_language_only():
         ("une société fondée en 1990", "fr", "~venture-capital"),
         ("elle participe à des projets européens", "fr", "~investment"),
         ("staff training for operators", "en", "~rail"),  # English "training" stems as "train"
+        ("an important step", "en", "~distribution"),  # "important" stems as "import"
+        ("une part importante", "fr", "~distribution"),
+        ("hip implants", "en", "~site-location"),  # English "implants" stem as "implantation"
     ],
 )
 def test_words_that_only_share_a_stem_with_a_glossary_phrase_do_not_take_its_concept(
