@@ -29,6 +29,8 @@ def concepts(text: str, hint: str = "en") -> set[str]:
         ("biotech", "clinical-stage therapeutics"),
         ("des trains de marchandises", "freight trains"),
         ("importateur exclusif", "exclusive importer"),
+        ("intégrateur express", "express integrator"),
+        ("moteurs", "aircraft engines"),
     ],
 )
 def test_translations_and_synonyms_share_a_concept(french_or_variant, english):
@@ -153,6 +155,10 @@ def test_a_phrase_is_looked_up_in_texts_of_its_language_only():
         ("an important step", "en", "~distribution"),  # "important" stems as "import"
         ("une part importante", "fr", "~distribution"),
         ("hip implants", "en", "~site-location"),  # English "implants" stem as "implantation"
+        ("une usine de production", "fr", "~machining"),  # "usiner"
+        ("une solution intégrée", "fr", "~air-cargo"),  # "intégrateur"
+        ("mettre à disposition", "fr", "~device"),  # "dispositif"
+        ("engineering services", "en", "~engine"),  # English "engine" stems as "engineering"
     ],
 )
 def test_words_that_only_share_a_stem_with_a_glossary_phrase_do_not_take_its_concept(
