@@ -159,6 +159,7 @@ def test_a_phrase_is_looked_up_in_texts_of_its_language_only():
         ("une solution intégrée", "fr", "~air-cargo"),  # "intégrateur"
         ("mettre à disposition", "fr", "~device"),  # "dispositif"
         ("engineering services", "en", "~engine"),  # English "engine" stems as "engineering"
+        ("des parcelles à bâtir", "fr", "~e-commerce"),  # "parcels" in French
     ],
 )
 def test_words_that_only_share_a_stem_with_a_glossary_phrase_do_not_take_its_concept(
