@@ -24,10 +24,15 @@ def test_words_that_only_share_a_stem_with_a_listed_phrase_are_listed_most_frequ
     queries = tmp_path / "queries.jsonl"
     queries.write_text(json.dumps({"id": "q1", "text": "Our trains need a cell therapy partner."}))
 
-    main(["--orgs", str(orgs), "--queries", str(queries)])
+    assert main(["--orgs", str(orgs), "--queries", str(queries)]) == 0
 
     lines = capsys.readouterr().out.splitlines()
     # twice in the profile, once in the inquiry
     assert lines[0].split() == ["3", "~training", "en", "trains"]
     assert not any("cell therapy" in line for line in lines)  # a listed phrase
     assert not any("block trains" in line for line in lines)
+
+
+def test_a_missing_file_is_an_error_that_names_it(tmp_path, capsys):
+    assert main(["--queries", str(tmp_path / "missing.jsonl")]) == 2
+    assert "missing.jsonl" in capsys.readouterr().err

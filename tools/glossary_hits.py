@@ -12,16 +12,15 @@ real collisions, words that only share a stem with a listed phrase (English *tra
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from matchmaker.matching.__main__ import read_jsonl, read_orgs
+from matchmaker.matching.__main__ import SHIPPED_DIRECTORY, InputError, read_jsonl, read_orgs
 from matchmaker.matching.analysis import occurrences, profile_texts
 from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
 from matchmaker.matching.text import guess_lang
-
-SHIPPED = Path(__file__).resolve().parent.parent / "matchmaker" / "data" / "organizations.csv"
 
 
 def unlisted_hits(texts: Iterable[tuple[str, str]]) -> Counter[tuple[str, str, str]]:
@@ -46,16 +45,22 @@ def texts_of(orgs: Path, queries: Sequence[Path]) -> list[tuple[str, str]]:
     return texts
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the hits; exit status 2 on a missing or malformed file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--orgs", type=Path, default=SHIPPED, help="directory CSV")
+    parser.add_argument("--orgs", type=Path, default=SHIPPED_DIRECTORY, help="directory CSV")
     parser.add_argument("--queries", type=Path, nargs="*", default=[], help="inquiries JSONL")
     parser.add_argument("--most", type=int, default=100, help="how many rows to print")
     args = parser.parse_args(argv)
-    for (concept, words, lang), count in unlisted_hits(
-            texts_of(args.orgs, args.queries)).most_common(args.most):  # fmt: skip
+    try:
+        texts = texts_of(args.orgs, args.queries)
+    except InputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for (concept, words, lang), count in unlisted_hits(texts).most_common(args.most):
         print(f"{count:5}  {concept:28} {lang}  {words}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

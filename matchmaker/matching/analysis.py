@@ -244,8 +244,8 @@ def _counts(lexicon: _Lexicon, texts: list, owners: np.ndarray, size: int) -> sp
 def _concepts(
     lexicon: _Lexicon, codes: np.ndarray, numbers: np.ndarray, langs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(word, concept) of each glossary hit in encoded texts, each text looked up in its own
-    language: the position of the hit's first word in `codes`, the concept's index."""
+    """Each glossary hit in encoded texts, each text looked up in its own language: the
+    position of the hit's first word in `codes`, and the concept's index, as two arrays."""
     glossary = default_glossary()
     found = []
     for i, lang in enumerate(LANGS):

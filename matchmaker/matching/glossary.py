@@ -115,13 +115,14 @@ def phrase_langs(tagged: str) -> tuple[str, tuple[str, ...]]:
     """A glossary phrase and the languages whose texts it is looked up in.
 
     A phrase tagged "@en" or "@fr" ("bone@en": French "bonne" stems alike) is of that language;
-    else one with an accent or a French stop word is French, one with an English stop word is
-    English (acronyms aside), and any other is looked up in both ("biotech", "AAV").
+    else one with an accent or a stop word of French only is French, one with a stop word of
+    English only is English (acronyms aside), and any other is looked up in both ("biotech",
+    "AAV").
     """
     phrase, _, tag = tagged.partition("@")
     if tag.strip() in LANGS:
         return phrase, (tag.strip(),)
-    if tag:
+    if "@" in tagged:
         raise ValueError(f"glossary phrase {tagged.strip()!r}: the language is en or fr")
     words = [word.lower() for word in raw_words(phrase) if not word.isupper()]
     if fold(phrase) != phrase.lower() or any(map(FRENCH_ONLY.__contains__, words)):

@@ -3,7 +3,8 @@ and fresh pages in it."""
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
 from flask import Flask
@@ -40,10 +41,10 @@ class QuietHandler(WSGIRequestHandler):
             response.close()
 
 
-def closing_on_drop(app: Flask):
+def closing_on_drop(app: Flask) -> WSGIApplication:
     """The app, keeping each response in its request's environ for QuietHandler."""
 
-    def serve(environ: dict, start_response):
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         environ[RESPONSE_KEY] = response = app(environ, start_response)
         return response
 

@@ -115,6 +115,7 @@ def test_coded_search_finds_what_find_finds(lang, texts):
     [
         ("thérapie cellulaire", ("fr",)),
         ("levée de fonds", ("fr",)),
+        ("mise en bouteille", ("fr",)),  # no accent: "en" is a stop word of French only
         ("cost of goods", ("en",)),
         ("bone@en", ("en",)),
         ("formation@fr", ("fr",)),
@@ -126,9 +127,10 @@ def test_a_phrase_says_its_language_by_a_tag_an_accent_or_a_stop_word(phrase, la
     assert phrase_langs(phrase) == (phrase.partition("@")[0], langs)
 
 
-def test_a_phrase_tagged_with_another_language_is_an_error():
+@pytest.mark.parametrize("tagged", ["bone@de", "bone@"])
+def test_a_phrase_tagged_with_another_language_or_none_is_an_error(tagged):
     with pytest.raises(ValueError, match="en or fr"):
-        Glossary.parse("bone\tbone@de\n")
+        Glossary.parse(f"bone\t{tagged}\n")
 
 
 def test_a_phrase_is_looked_up_in_texts_of_its_language_only():
