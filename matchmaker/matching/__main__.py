@@ -1,12 +1,14 @@
-"""Command line: `rank` queries against a directory CSV, or `evaluate` on labelled queries."""
+"""Command line: `rank` queries against a directory CSV, `evaluate` on labelled queries, or list
+the `glossary-hits` to review after editing the glossary."""
 
 import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from matchmaker.matching.analysis import occurrences, profile_texts
 from matchmaker.matching.evaluate import (
     Baseline,
     Labelled,
@@ -16,7 +18,9 @@ from matchmaker.matching.evaluate import (
     groups,
 )
 from matchmaker.matching.explain import Ranked, nothing_strong
+from matchmaker.matching.glossary import CONCEPT_PREFIX, default_glossary
 from matchmaker.matching.index import Query, build_index, load_orgs_csv
+from matchmaker.matching.text import guess_lang
 
 SHIPPED_DIRECTORY = Path(__file__).resolve().parent.parent / "data" / "organizations.csv"
 
@@ -116,6 +120,31 @@ def evaluate_command(args: argparse.Namespace) -> None:
     print(format_report(results, counts))
 
 
+def glossary_hits_command(args: argparse.Namespace) -> None:
+    """Print where the glossary gives a concept to words it does not list for it, most frequent
+    first: word forms (*investi* for *investment*) beside collisions, words that only share a
+    stem with a listed phrase (English *trains* read as *training*), the false links to remove."""
+    texts = [text for doc in read_orgs(args.orgs) for text in profile_texts(doc)]
+    for path in args.queries:
+        texts += [(record["text"], guess_lang(record["text"], record.get("lang")))
+                  for record in read_jsonl(path)]  # fmt: skip
+    for (concept, words, lang), count in unlisted_hits(texts).most_common(args.most):
+        print(f"{count:5}  {concept:28} {lang}  {words}")
+
+
+def unlisted_hits(texts: Iterable[tuple[str, str]]) -> Counter[tuple[str, str, str]]:
+    """(concept, words as written, language) -> how often the glossary gave the concept to words
+    it does not list for it, in (text, language) pairs."""
+    glossary = default_glossary()
+    hits: Counter[tuple[str, str, str]] = Counter()
+    for text, lang in texts:
+        for found in occurrences(text, lang):
+            if found.feature.startswith(CONCEPT_PREFIX) and not glossary.lists(
+                    found.feature, found.surface):  # fmt: skip
+                hits[found.feature, found.surface.lower(), lang] += 1
+    return hits
+
+
 def add_labels(records: list[dict], more: list[dict]) -> None:
     """Add to each query's "relevant" the grades of the organizations it did not grade, from
     records {"id", "relevant"} (e.g. of organizations added to the directory after it was
@@ -150,14 +179,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         help='JSONL of {"id", "relevant"}: grades of organizations the queries do not grade',
     )
     check.set_defaults(run=evaluate_command)
-    for command in (rank, check):
+    hits = commands.add_parser(
+        "glossary-hits", help="glossary concepts given to words it does not list (after an edit)"
+    )
+    hits.add_argument("--most", type=int, default=100, help="rows to print (default 100)")
+    hits.set_defaults(run=glossary_hits_command)
+    for command in (rank, check, hits):
         command.add_argument(
             "--orgs", type=Path, default=SHIPPED_DIRECTORY,
             help="directory CSV (default: the shipped matchmaker/data/organizations.csv)",
         )  # fmt: skip
         command.add_argument(
-            "--queries", type=Path, nargs="+", required=True, help="queries JSONL (one or more)"
-        )
+            "--queries", type=Path, nargs="+", required=command is not hits, default=[],
+            help="queries JSONL (one or more)",
+        )  # fmt: skip
     args = parser.parse_args(argv)
     try:
         args.run(args)

@@ -1,4 +1,4 @@
-"""The command line contract: rank and evaluate, including bad input."""
+"""The command line contract: rank, evaluate and glossary-hits, including bad input."""
 
 import json
 import subprocess
@@ -146,3 +146,26 @@ def test_more_labels_that_do_not_fit_are_refused(capsys, orgs, tmp_path, record,
     status, _, err = run_here(capsys, "evaluate", "--orgs", str(orgs), "--queries", str(queries),
                               "--more-labels", str(more))  # fmt: skip
     assert status == 2 and message in err
+
+
+def test_glossary_hits_lists_words_that_only_share_a_stem_most_frequent_first(capsys, tmp_path):
+    orgs = tmp_path / "orgs.csv"
+    orgs.write_text(HEADER + 'rail,Rail Co,company,logistics,Liège,Liège,en,"We run cell therapy '
+                    'trials and block trains; the trains leave daily.",,rail freight\n',
+                    encoding="utf-8")  # fmt: skip
+    inquiry = {"id": "q1", "text": "Our trains need a cell therapy partner."}
+    queries = write_jsonl(tmp_path / "q.jsonl", [inquiry])
+    status, out, _ = run_here(capsys, "glossary-hits", "--orgs", str(orgs), "--queries",
+                              str(queries))  # fmt: skip
+    lines = out.splitlines()
+    assert status == 0
+    # twice in the profile, once in the inquiry
+    assert lines[0].split() == ["3", "~training", "en", "trains"]
+    assert not any("cell therapy" in line for line in lines)  # a listed phrase
+    assert not any("block trains" in line for line in lines)
+
+
+def test_glossary_hits_refuses_a_missing_file(capsys, tmp_path):
+    status, out, err = run_here(capsys, "glossary-hits", "--queries", str(tmp_path / "no.jsonl"))
+    assert status == 2
+    assert "cannot read" in err and "no.jsonl" in err and out == ""
