@@ -76,7 +76,7 @@ def test_an_admin_edits_an_organization(admin_server, open_page):
     page.get_by_label("Website (optional)").fill("https://www.liegeairport.example")
     page.get_by_label("Digital", exact=True).check()
     page.get_by_role("button", name="Save the changes").click()
-    assert page.get_by_text("Your changes to Liege Airport Cargo are saved.").is_visible()
+    expect(page.get_by_text("Your changes to Liege Airport Cargo are saved.")).to_be_visible()
     org = organization(app, slug)
     assert org.name == "Liege Airport Cargo" and "digital" in org.sectors
     assert org.website == "https://www.liegeairport.example"
@@ -107,7 +107,7 @@ def test_an_admin_imports_a_csv_with_a_preview(admin_server, open_page):
     )
     page.get_by_role("button", name="Check the file").click()
     page.wait_for_url(re.compile(r"/staff/admin/organizations/import/[A-Za-z0-9_-]+$"))
-    assert page.get_by_role("heading", name="What importing update.csv would do").is_visible()
+    expect(page.get_by_role("heading", name="What importing update.csv would do")).to_be_visible()
     stats = page.locator(".stat-row").inner_text()
     assert "1\nto add" in stats and "1\nto change" in stats
     changes = page.locator(".diff").inner_text()
@@ -119,7 +119,7 @@ def test_an_admin_imports_a_csv_with_a_preview(admin_server, open_page):
     version = _version(app)
     page.get_by_role("button", name="Import 2 changes").click()
     page.wait_for_url(re.compile(r"/staff/admin/organizations\?sort=updated$"))
-    assert page.get_by_text("Imported: 1 added, 1 changed.").is_visible()
+    expect(page.get_by_text("Imported: 1 added, 1 changed.")).to_be_visible()
     assert organization(app, "nouvelle-org").city == "Arlon"
     assert organization(app, existing.slug).city == "Spa"
     assert _version(app) == version + 1
@@ -160,7 +160,7 @@ def test_an_admin_adds_a_user_and_sees_the_password_once(admin_server, open_page
     page.get_by_label("Email").fill("nina@agency.be")
     page.get_by_label("Full name").fill("Nina Peeters")
     page.get_by_role("button", name="Create the account").click()
-    assert page.get_by_role("heading", name="Account created for Nina Peeters").is_visible()
+    expect(page.get_by_role("heading", name="Account created for Nina Peeters")).to_be_visible()
     password = page.get_by_label("Password").input_value()
     assert len(password) == 24
     assert no_horizontal_scroll(page)

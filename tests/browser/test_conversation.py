@@ -11,6 +11,7 @@ import uuid
 from email.message import EmailMessage
 
 import pytest
+from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.services import accounts, inbound, outbox
@@ -67,8 +68,8 @@ def test_staff_write_and_the_investors_reply_appears_on_the_thread(
     assert compose.get_by_label("Subject").input_value().startswith("A few questions")
     compose.get_by_label("Message").fill("Dear Aiko Tanaka,\n\nWhen would you visit Liège?")
     compose.get_by_role("button", name="Send to the investor").click()
-    assert page.get_by_text(f"Your message to {conversation['investor']} is in the outbox")\
-        .is_visible()  # fmt: skip
+    sent = f"Your message to {conversation['investor']} is in the outbox"
+    expect(page.get_by_text(sent)).to_be_visible()
 
     with app.app_context():
         outbox.deliver_due()
@@ -88,8 +89,8 @@ def test_staff_write_and_the_investors_reply_appears_on_the_thread(
 
     page.reload()
     thread = page.locator("#conversation")
-    assert thread.get_by_text("Next Tuesday, if that suits you.").is_visible()
-    assert thread.get_by_text("agenda.pdf").is_visible()
+    expect(thread.get_by_text("Next Tuesday, if that suits you.")).to_be_visible()
+    expect(thread.get_by_text("agenda.pdf")).to_be_visible()
     assert "When would you visit Liège?" in thread.inner_text()
     assert "Aiko Tanaka replied" in page.inner_text("#trail")
     assert_accessible(page, "the lead page with its conversation")
@@ -114,15 +115,15 @@ def test_staff_attach_an_unmatched_mail_to_its_lead(
 
     page = open_page(DESKTOP, "en")
     sign_in(page, app, base, "ann@agency.be")
-    assert page.get_by_role("link", name=re.compile("match(es)? no lead")).is_visible()
+    expect(page.get_by_role("link", name=re.compile("match(es)? no lead"))).to_be_visible()
     page.goto(f"{base}/staff/mail/unmatched")
     mail = page.locator(".unmatched-list > li", has_text="Our site visit")
     assert "without a lead's reply token" in mail.inner_text()
     assert_accessible(page, "the unmatched mail page")
     screenshot(page, "unmatched-mail-en-1280")
     mail.get_by_role("button", name=re.compile(r"^Attach to WM-")).first.click()
-    assert page.get_by_text(f"The mail from {conversation['investor']} is now on this lead.")\
-        .is_visible()  # fmt: skip
+    attached = f"The mail from {conversation['investor']} is now on this lead."
+    expect(page.get_by_text(attached)).to_be_visible()
     assert page.url.endswith(f"/staff/leads/{conversation['id']}#conversation")
     thread = page.locator("#conversation")
-    assert thread.get_by_text("We could come to Wallonia in March.").is_visible()
+    expect(thread.get_by_text("We could come to Wallonia in March.")).to_be_visible()

@@ -53,13 +53,14 @@ def test_an_investor_goes_from_the_home_page_to_ranked_matches_in_english_on_a_d
     )
     page.get_by_label("Budget (optional)").select_option(label="€5 to 20 million")
     page.get_by_label("I agree to the processing of my data").check()
-    assert page.get_by_text("characters left").is_visible()
+    expect(page.get_by_text("characters left")).to_be_visible()
     assert_accessible(page, "the form")
     screenshot(page, "inquiry-form-en-1280")
 
     page.get_by_role("button", name="Send and see my matches").click()
     page.wait_for_url(re.compile(r"/inquiry/[A-Za-z0-9_-]{32}$"))
-    assert page.get_by_role("heading", name="Thank you, your inquiry is registered").is_visible()
+    heading = page.get_by_role("heading", name="Thank you, your inquiry is registered")
+    expect(heading).to_be_visible()
     code = page.locator(".reference-code").inner_text()
     assert re.fullmatch(r"WM-[A-Z2-9]{6}", code)
     matches = page.locator("ol.matches > li")
@@ -67,7 +68,7 @@ def test_an_investor_goes_from_the_home_page_to_ranked_matches_in_english_on_a_d
     assert 3 <= shown <= 10, "the list stops where quality drops, at three or more"
     assert "Why it matches" in matches.first.inner_text()
     assert "viral vectors" in matches.first.inner_text()
-    assert page.get_by_role("heading", name="Where your inquiry stands").is_visible()
+    expect(page.get_by_role("heading", name="Where your inquiry stands")).to_be_visible()
     assert_accessible(page, "the result page")
     screenshot(page, "inquiry-result-en-1280")
 
@@ -106,7 +107,7 @@ def test_a_partner_does_the_same_in_french_on_a_phone(live_server, open_page):
 
     page.get_by_role("button", name="Envoyer et voir mes correspondances").click()
     page.wait_for_url(re.compile(r"/inquiry/[A-Za-z0-9_-]{32}$"))
-    assert page.get_by_role("heading", name="Merci, votre demande est enregistrée").is_visible()
+    expect(page.get_by_role("heading", name="Merci, votre demande est enregistrée")).to_be_visible()
     assert page.locator("ol.matches > li").count() > 0
     assert "Liege Airport" in page.locator("ol.matches").inner_text()
     assert "Pourquoi cette organisation" in page.locator("ol.matches").inner_text()

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, Introduction, utcnow
@@ -108,7 +109,7 @@ def introduce(page, app, base, lead, lang: str = "en") -> None:
     introduce = page.locator("#introduce")
     introduce.get_by_label(lead["first"]).check()
     introduce.get_by_role("button", name=button).click()
-    assert page.get_by_text(done).is_visible()
+    expect(page.get_by_text(done)).to_be_visible()
 
 
 def keep_for_docs(name: str) -> None:
@@ -134,8 +135,8 @@ def test_accepted_with_slots_the_investor_picks_one_and_both_get_the_invitation(
     organization = open_page(DESKTOP, "en")
     organization.goto(answer)
     shared = organization.get_by_role("heading", name="What the investor agreed to share")
-    assert shared.is_visible()
-    assert organization.get_by_role("heading", name="Why we think you fit").is_visible()
+    expect(shared).to_be_visible()
+    expect(organization.get_by_role("heading", name="Why we think you fit")).to_be_visible()
     assert_accessible(organization, "the organization's answer page")
     screenshot(organization, "introduction-answer-en-1280")
     keep_for_docs("introduction-answer-en-1280")
@@ -144,7 +145,7 @@ def test_accepted_with_slots_the_investor_picks_one_and_both_get_the_invitation(
     organization.get_by_label("First proposed time (optional)").fill(f"{day}T10:00")
     organization.get_by_label("Second proposed time (optional)").fill(f"{day}T15:30")
     organization.get_by_role("button", name="Accept the introduction").click()
-    assert organization.get_by_role("heading", name="Thank you").is_visible()
+    expect(organization.get_by_role("heading", name="Thank you")).to_be_visible()
 
     deliver(app)
     [mutual] = [m for m in smtp_server.messages_to(loop["investor"])]
@@ -162,7 +163,7 @@ def test_accepted_with_slots_the_investor_picks_one_and_both_get_the_invitation(
     keep_for_docs("introduction-meeting-en-1280")
     investor.get_by_label(re.compile("10:00")).check()
     investor.get_by_role("button", name="Confirm this time").click()
-    assert investor.get_by_text("The meeting time is set.").is_visible()
+    expect(investor.get_by_text("The meeting time is set.")).to_be_visible()
 
     deliver(app)
     for address in (loop["investor"], loop["contact"]):
@@ -182,9 +183,9 @@ def test_accepted_with_slots_the_investor_picks_one_and_both_get_the_invitation(
 
     # Replayed and forged links: a clear page, nothing changed.
     organization.goto(answer)
-    assert organization.get_by_text("It was already used").is_visible()
+    expect(organization.get_by_text("It was already used")).to_be_visible()
     organization.goto(answer[:-4] + "AAAA")
-    assert organization.get_by_text("It is not valid").is_visible()
+    expect(organization.get_by_text("It is not valid")).to_be_visible()
     with app.app_context():
         intro = db.session.scalar(sa.select(Introduction).where(
             Introduction.inquiry_id == loop["id"]))  # fmt: skip
@@ -207,8 +208,8 @@ def test_the_whole_loop_in_french_on_a_phone(live_server, french_loop, smtp_serv
     organization = open_page(PHONE, "fr")
     organization.goto(answer)
     shared = "Ce que l'investisseur a accepté de partager"
-    assert organization.get_by_role("heading", name=shared).is_visible()
-    assert organization.get_by_text("heure de Bruxelles").is_visible()
+    expect(organization.get_by_role("heading", name=shared)).to_be_visible()
+    expect(organization.get_by_text("heure de Bruxelles")).to_be_visible()
     assert no_horizontal_scroll(organization)
     assert_accessible(organization, "la page de réponse de l'organisation")
     screenshot(organization, "introduction-answer-fr-375")
@@ -216,7 +217,7 @@ def test_the_whole_loop_in_french_on_a_phone(live_server, french_loop, smtp_serv
     organization.get_by_label("Un message pour eux (facultatif)").fill("Volontiers, parlons-en.")
     organization.get_by_label("Premier créneau proposé (facultatif)").fill(f"{day}T10:00")
     organization.get_by_role("button", name="Accepter la mise en relation").click()
-    assert organization.get_by_role("heading", name="Merci").is_visible()
+    expect(organization.get_by_role("heading", name="Merci")).to_be_visible()
 
     deliver(app)
     [mutual] = smtp_server.messages_to(loop["investor"])
@@ -228,9 +229,9 @@ def test_the_whole_loop_in_french_on_a_phone(live_server, french_loop, smtp_serv
     assert_accessible(investor, "la page de l'investisseur pour choisir un créneau")
     investor.get_by_label(re.compile("10:00")).check()
     investor.get_by_role("button", name="Confirmer ce créneau").click()
-    assert investor.get_by_text("Le créneau est fixé.").is_visible()
+    expect(investor.get_by_text("Le créneau est fixé.")).to_be_visible()
     investor.goto(meeting)  # replayed: a clear page, nothing changed
-    assert investor.get_by_text("Il a déjà été utilisé").is_visible()
+    expect(investor.get_by_text("Il a déjà été utilisé")).to_be_visible()
 
     deliver(app)
     for address in (loop["investor"], loop["contact"]):
@@ -256,7 +257,7 @@ def test_declined_then_expired_links_change_nothing(
     organization.goto(answer)
     organization.get_by_label("Why not? (optional)").select_option("no_capacity")
     organization.get_by_role("button", name="Decline the introduction").click()
-    assert organization.get_by_text("You declined the introduction.").is_visible()
+    expect(organization.get_by_text("You declined the introduction.")).to_be_visible()
     deliver(app)
     assert not smtp_server.messages_to(loop["investor"])  # nothing shared, nothing said
     assert "No capacity" in smtp_server.messages_to("ann@agency.be")[-1].body()
@@ -283,7 +284,7 @@ def test_an_expired_introduction_link_shows_a_clear_page(
     assert "expired" in smtp_server.messages_to("ann@agency.be")[-1].message["Subject"]
     organization = open_page(DESKTOP, "en")
     organization.goto(answer)
-    assert organization.get_by_text("It has expired").is_visible()
+    expect(organization.get_by_text("It has expired")).to_be_visible()
     with app.app_context():
         assert db.session.get(Inquiry, loop["id"]).introductions[0].state == "expired"
 
@@ -297,8 +298,8 @@ def test_an_investor_who_refused_consent_cannot_be_introduced(
     sign_in(staff, app, base, "ann@agency.be")
     staff.goto(f"{base}/staff/leads/{lead['id']}")
     panel = staff.locator("#introduce")
-    assert panel.get_by_text("introductions stay disabled until they do").is_visible()
-    assert panel.get_by_role("link", name="Ask the investor for consent to share").is_visible()
+    expect(panel.get_by_text("introductions stay disabled until they do")).to_be_visible()
+    expect(panel.get_by_role("link", name="Ask the investor for consent to share")).to_be_visible()
     assert panel.get_by_role("button", name="Send the introductions").count() == 0
     assert_accessible(staff, "a lead whose investor refused consent")
     with app.app_context():

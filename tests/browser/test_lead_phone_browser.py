@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import NextStep
@@ -65,14 +66,14 @@ def test_on_a_phone_the_actions_come_first_and_nothing_scrolls_sideways(
     assert status < _top(page, "#next-steps") < _top(page, "#profile") < _top(page, "#matches")
     assert _top(page, "#matches") < _top(page, "#trail")
     assert status < 800  # on the first screens, not below ten match cards
-    assert page.get_by_role("button", name="Change status").is_visible()
+    expect(page.get_by_role("button", name="Change status")).to_be_visible()
     assert_accessible(page, "the lead page on a phone")
     screenshot(page, "staff-lead-detail-phone-actions-first-375")
 
     for path in ("/staff/", "/staff/leads", "/staff/my-day"):
         page.goto(base + path)
         assert page.evaluate(SCROLL_WIDTH) <= 375, path
-    assert page.get_by_text("Call about the site visit").is_visible()
+    expect(page.get_by_text("Call about the site visit")).to_be_visible()
     assert_accessible(page, "My day on a phone")
 
 

@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import Inquiry, utcnow
@@ -70,21 +71,21 @@ def test_staff_see_the_duplicate_and_merge_the_two_leads(live_server, helix, ope
 
     duplicates.get_by_role("link", name=f"Merge with {first}…").click()
     page.wait_for_url(f"{base}/staff/leads/merge?keep={helix['first']}&merge={helix['again']}")
-    assert page.get_by_role("heading", name=f"Merge {again} into {first}").is_visible()
+    expect(page.get_by_role("heading", name=f"Merge {again} into {first}")).to_be_visible()
     assert f"{first} keeps its own profile, status and assignee." in page.inner_text("main")
     assert_accessible(page, "the merge confirmation page")
     screenshot(page, "staff-merge-en-1280")
 
     page.get_by_role("button", name=f"Merge {again} into {first}").click()
     page.wait_for_url(f"{base}/staff/leads/{helix['first']}")
-    assert page.get_by_text(f"{again} merged into {first}").is_visible()
+    expect(page.get_by_text(f"{again} merged into {first}")).to_be_visible()
     trail = page.locator("#trail")
     assert f"Ann Peeters merged {again} into this lead." in trail.inner_text()
     assert f"(from {again})" in trail.inner_text()
 
     trail.get_by_role("link", name=again).click()
     page.wait_for_url(f"{base}/staff/leads/{helix['again']}")
-    assert page.get_by_text(f"This lead was merged into {first}").is_visible()
+    expect(page.get_by_text(f"This lead was merged into {first}")).to_be_visible()
     assert page.get_by_role("button", name="Change status").count() == 0
     assert_accessible(page, "a merged lead's page")
     page.get_by_role("link", name=first).first.click()
@@ -106,7 +107,7 @@ def test_the_flag_and_the_merge_page_in_french_on_a_phone(live_server, helix, op
     assert f"Doublon possible de {first} (même e-mail" in row.inner_text()
     assert no_horizontal_scroll(page)
     page.goto(f"{base}/staff/leads/merge?keep={helix['first']}&merge={helix['again']}")
-    assert page.get_by_role("button", name=f"Fusionner {again} dans {first}").is_visible()
+    expect(page.get_by_role("button", name=f"Fusionner {again} dans {first}")).to_be_visible()
     assert no_horizontal_scroll(page)
     assert_accessible(page, "the merge page on a phone")
     screenshot(page, "staff-merge-fr-375")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.models import Organization
@@ -83,7 +84,7 @@ def test_a_contact_proposes_changes_and_staff_approve_them(live_server, contact_
     visitor = open_page(DESKTOP, "en")
     link = ask_for_a_link(app, visitor, base, org, smtp_server, "Your email address",
                           "Send me a link")  # fmt: skip
-    assert visitor.get_by_text("If this address is one of the contacts").is_visible()
+    expect(visitor.get_by_text("If this address is one of the contacts")).to_be_visible()
     visitor.goto(link)
     assert visitor.get_by_role("heading", name=f"Propose changes to the profile of {org['name']}")
     assert_accessible(visitor, "the proposal form")
@@ -93,9 +94,9 @@ def test_a_contact_proposes_changes_and_staff_approve_them(live_server, contact_
     visitor.locator("#contacts-1-name").fill("Jan Peeters")
     visitor.locator("#contacts-1-email").fill("jan@first.example")
     visitor.get_by_role("button", name="Send my proposal").click()
-    assert visitor.get_by_role("heading", name="Thank you").is_visible()
+    expect(visitor.get_by_role("heading", name="Thank you")).to_be_visible()
     visitor.goto(link)  # used: a clear page, nothing changed
-    assert visitor.get_by_text("It was already used").is_visible()
+    expect(visitor.get_by_text("It was already used")).to_be_visible()
 
     deliver(app)
     [notice] = smtp_server.messages_to("leads@agency.example")
@@ -110,18 +111,18 @@ def test_a_contact_proposes_changes_and_staff_approve_them(live_server, contact_
     shot(staff, "profile-review-en-1280")
     staff.get_by_label("Note for the history and the contact").fill("Checked on their site.")
     staff.get_by_role("button", name="Approve the changes").click()
-    assert staff.get_by_text(f"are applied to {org['name']}").is_visible()
+    expect(staff.get_by_text(f"are applied to {org['name']}")).to_be_visible()
     history = staff.locator("#history").inner_text()
     assert f"Ann Peeters approved the changes proposed by {org['email']}" in history
     assert "Ann Peeters added the contact Jan Peeters (jan@first.example)." in history
-    assert staff.get_by_role("heading", name="Acceptance rate").is_visible()
+    expect(staff.get_by_role("heading", name="Acceptance rate")).to_be_visible()
     assert_accessible(staff, "the organization page")
     shot(staff, "organization-page-en-1280")
 
     deliver(app)
     assert "applied" in smtp_server.messages_to(org["email"])[-1].message["Subject"]
     visitor.goto(f"{base}/organizations/{org['slug']}")
-    assert visitor.get_by_text(ADDED).is_visible()
+    expect(visitor.get_by_text(ADDED)).to_be_visible()
     with app.app_context():
         assert [c.email for c in db.session.get(Organization, org["id"]).contacts] == [
             org["email"], "jan@first.example"]
@@ -135,12 +136,12 @@ def test_the_proposal_form_and_the_organization_page_fit_a_phone(
     phone = open_page(PHONE, "fr")
     phone.goto(ask_for_a_link(app, phone, base, org, smtp_server, "Votre adresse e-mail",
                               "M'envoyer un lien"))  # fmt: skip
-    assert phone.get_by_role("heading", name="Propose changes to the profile").is_visible()
+    expect(phone.get_by_role("heading", name="Propose changes to the profile")).to_be_visible()
     assert no_horizontal_scroll(phone), "the contact speaks English: the page is in English"
     staff = open_page(PHONE, "fr")
     sign_in(staff, app, base, "ann@agency.be", "fr")
     staff.goto(f"{base}/staff/organizations/{org['id']}")
-    assert staff.get_by_role("heading", name="Taux d'acceptation").is_visible()
+    expect(staff.get_by_role("heading", name="Taux d'acceptation")).to_be_visible()
     assert no_horizontal_scroll(staff)
     assert_accessible(staff, "la page de l'organisation")
     take_screenshot(staff, "organization-page-fr-375")

@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from matchmaker.extensions import db
 from matchmaker.services.leads import submission
@@ -81,7 +82,7 @@ def test_a_strong_inquiry_in_english_on_a_desktop_shows_strength_labels(live_ser
     labels = items.locator(".strength").all_inner_texts()
     expected = {"strong": "Strong match", "possible": "Possible match", "weak": "Weak match"}
     assert [label.split(" ", 1)[1] for label in labels] == [expected[s] for s in strengths]
-    assert page.get_by_text("Strong match").first.is_visible()
+    expect(page.get_by_text("Strong match").first).to_be_visible()
     assert page.get_by_text("fits your project clearly yet").count() == 0
     assert_shown_reasons_are_true(page, profiles, STRONG_EN, "en")
     assert_accessible(page, "the result page with strong matches")
@@ -96,7 +97,7 @@ def test_a_weak_inquiry_in_french_on_a_desktop_is_told_honestly(live_server, ope
     page = open_page(DESKTOP, "fr")
     page.goto(f"{base}/inquiry/{reference}")
     notice = page.locator(".notice-personal")
-    assert notice.is_visible()
+    expect(notice).to_be_visible()
     assert "Aucune organisation de notre répertoire ne correspond encore clairement" in (
         notice.inner_text()
     )
@@ -119,12 +120,12 @@ def test_the_result_page_on_a_phone(live_server, open_page, lang, interests, kin
     page.goto(f"{base}/inquiry/{reference}")
     first = page.locator("ol.matches > li .strength").first
     first.scroll_into_view_if_needed()
-    assert first.is_visible()
+    expect(first).to_be_visible()
     assert page.locator(".notice-personal").count() == (1 if unclear else 0)
     if not unclear:
         assert "Correspondance forte" in first.inner_text()
     else:
-        assert page.get_by_text("fits your project clearly yet").is_visible()
+        expect(page.get_by_text("fits your project clearly yet")).to_be_visible()
     assert no_horizontal_scroll(page)
     assert_shown_reasons_are_true(page, profiles, interests, lang)
     screenshot(page, f"result-{'weak' if unclear else 'strong'}-{lang}-390")

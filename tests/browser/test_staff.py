@@ -59,7 +59,7 @@ def test_a_staff_member_works_the_newest_lead_from_sign_in_to_sign_out(
     lead = leads_in_office
     page = open_page(DESKTOP, "en")
     sign_in(page, app, base, "ann@agency.be")
-    assert page.get_by_role("heading", name="Leads by status").is_visible()
+    expect(page.get_by_role("heading", name="Leads by status")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Leads").click()
     page.wait_for_url(base + "/staff/leads")
@@ -71,7 +71,7 @@ def test_a_staff_member_works_the_newest_lead_from_sign_in_to_sign_out(
 
     rows.first.get_by_role("link", name="Aiko Tanaka").click()
     page.wait_for_url(f"{base}/staff/leads/{lead['id']}")
-    assert page.get_by_role("heading", name="Aiko Tanaka").is_visible()
+    expect(page.get_by_role("heading", name="Aiko Tanaka")).to_be_visible()
     first_match = page.locator("ol.lead-matches > li").first
     assert lead["first"] in first_match.inner_text()
     assert "Profile mentions:" in first_match.inner_text()
@@ -101,12 +101,12 @@ def test_a_staff_member_works_the_newest_lead_from_sign_in_to_sign_out(
     status.select_option(label="In discussion")
     assert not page.get_by_label("Why was it lost?").is_visible()
     page.get_by_role("button", name="Change status").click()
-    assert page.get_by_text("Status changed to In discussion.").is_visible()
+    expect(page.get_by_text("Status changed to In discussion.")).to_be_visible()
     assert "changed the status from Introduced to In discussion" in page.inner_text("#trail")
     screenshot(page, "staff-lead-detail-en-1280")
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You are signed out.").is_visible()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
     page.goto(f"{base}/staff/leads/{lead['id']}")
     assert "/staff/login" in page.url
 
@@ -138,7 +138,7 @@ def test_a_conflicting_change_is_explained_not_applied(live_server, leads_in_off
         page.goto(f"{base}/staff/leads/{lead['id']}")
     bob.get_by_label("Assigned to", exact=True).select_option(label="Bob Martin")
     bob.get_by_role("button", name="Assign").click()
-    assert bob.get_by_text("Lead assigned to Bob Martin.").is_visible()
+    expect(bob.get_by_text("Lead assigned to Bob Martin.")).to_be_visible()
 
     last = ann.locator("ol.lead-matches > li").last
     name = last.locator("h3").inner_text()
@@ -160,13 +160,13 @@ def test_the_back_office_on_a_phone_in_french(live_server, leads_in_office, open
     page = open_page(PHONE, "fr")
     sign_in(page, app, base, "ann@agency.be", "fr")
     page.get_by_role("link", name="Pistes", exact=True).first.click()
-    assert page.get_by_role("heading", name="Pistes").is_visible()
+    expect(page.get_by_role("heading", name="Pistes")).to_be_visible()
     assert no_horizontal_scroll(page)
     assert_accessible(page, "la liste des pistes")
     screenshot(page, "staff-lead-list-fr-375")
     page.locator("table.lead-table tbody tr").first.get_by_role("link").first.click()
     page.wait_for_url(f"{base}/staff/leads/{lead['id']}")
-    assert page.get_by_role("heading", name="Correspondances").is_visible()
+    expect(page.get_by_role("heading", name="Correspondances")).to_be_visible()
     assert no_horizontal_scroll(page)
     assert_accessible(page, "la page d'une piste")
     screenshot(page, "staff-lead-detail-fr-375")

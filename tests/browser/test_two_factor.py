@@ -65,7 +65,7 @@ def test_an_admin_sets_up_an_authenticator_and_signs_in_with_codes(new_admin, op
     page = open_page(DESKTOP, "en")
     password_step(page, base)
     page.wait_for_url("**/staff/account/two-factor/set-up")
-    assert page.get_by_text("Your account must sign in with a second factor").is_visible()
+    expect(page.get_by_text("Your account must sign in with a second factor")).to_be_visible()
     assert page.get_by_role("img", name="QR code that adds your Walloon Matchmaker account"
                             " to an authenticator app").is_visible()  # fmt: skip
     assert_accessible(page, "the two-factor set-up page")
@@ -76,7 +76,8 @@ def test_an_admin_sets_up_an_authenticator_and_signs_in_with_codes(new_admin, op
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.locator("#recovery-codes").wait_for()
     codes = page.locator("#recovery-codes code").all_inner_texts()
-    assert len(codes) == 10 and page.get_by_text("they will not be shown again").is_visible()
+    assert len(codes) == 10
+    expect(page.get_by_text("they will not be shown again")).to_be_visible()
     screenshot(page, "two-factor-recovery-codes-1280")
     page.get_by_role("link", name="I have saved them: continue").click()
     page.wait_for_url(base + "/staff/")
@@ -95,7 +96,7 @@ def test_an_admin_sets_up_an_authenticator_and_signs_in_with_codes(new_admin, op
     password_step(page, base)
     code_step(page, codes[0])
     page.wait_for_url(base + "/staff/")
-    assert page.get_by_text("9 codes are left").is_visible()
+    expect(page.get_by_text("9 codes are left")).to_be_visible()
     sign_out(page)
 
     password_step(page, base)
@@ -113,7 +114,8 @@ def test_the_set_up_page_on_a_phone_in_french(new_admin, open_page):
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/staff/account/two-factor/set-up")
-    assert page.get_by_role("heading", name="Configurer la connexion à deux facteurs").is_visible()
+    heading = page.get_by_role("heading", name="Configurer la connexion à deux facteurs")
+    expect(heading).to_be_visible()
     assert page.locator("#authenticator-key").is_visible() and no_horizontal_scroll(page)
     assert_accessible(page, "the two-factor set-up page in French")
     screenshot(page, "two-factor-set-up-fr-375")
