@@ -16,7 +16,7 @@ from matchmaker.matching.intent import asked, intent, self_weights
 from matchmaker.matching.text import guess_lang
 from matchmaker.taxonomy import INVESTOR_TYPES, OFFERS, SECTORS
 
-ENGINE_VERSION = "tfidf-5"
+ENGINE_VERSION = "tfidf-6"
 
 # Facet blending: score = (text + SECTOR_WEIGHT * share of the chosen sectors the organization
 # has + OFFER_WEIGHT * share of the chosen offers it has) / (1 + the weights of chosen facets).

@@ -9,9 +9,13 @@ import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Runs of letters and digits; hyphens and apostrophes split words, except in capitalised
-# compounds ("CAR-T", "PET-CT") and after the prefix "co-" ("co-investment" is "coinvestment");
-# "R&D" and "TT&C" stay one token.
-_TOKEN = re.compile(r"[A-Z0-9À-Ý]+(?:[&-][A-Z0-9À-Ý]+)+|\b[Cc]o-[^\W\d_]+|[^\W_]+(?:&[^\W_]+)*")
+# compounds ("CAR-T", "PET-CT"), after the prefix "co-" ("co-investment" is "coinvestment") and
+# before a particle that is a stop word ("start-up" is "startup", "spin-off" "spinoff": split,
+# the particle would drop and leave "start"); "R&D" and "TT&C" stay one token.
+_TOKEN = re.compile(
+    r"[A-Z0-9À-Ý]+(?:[&-][A-Z0-9À-Ý]+)+|\b[Cc]o-[^\W\d_]+"
+    r"|\b[^\W\d_]+-(?i:up|off|out|down|over)s?\b(?!-)|[^\W_]+(?:&[^\W_]+)*"
+)
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 

@@ -31,6 +31,8 @@ def concepts(text: str, hint: str = "en") -> set[str]:
         ("importateur exclusif", "exclusive importer"),
         ("intégrateur express", "express integrator"),
         ("moteurs", "aircraft engines"),
+        ("une spin-off", "a spinout"),
+        ("les start-up", "startups"),
     ],
 )
 def test_translations_and_synonyms_share_a_concept(french_or_variant, english):

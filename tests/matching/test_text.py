@@ -56,6 +56,17 @@ def test_the_prefix_co_joins_its_word():
     assert stems("co-packers", "en") == stems("copackers", "en")
 
 
+def test_a_hyphenated_particle_joins_its_word():
+    assert stems("start-ups and spin-offs", "en") == stems("startups and spinoffs", "en")
+    assert stems("les start-up et les spin-off", "fr") == ["startup", "spinoff"]
+    assert stems("a buy-out, a scale-up", "en") == ["buyout", "scaleup"]
+
+
+def test_a_french_inverted_pronoun_is_not_a_particle():
+    assert stems("peut-on", "fr") == []
+    assert stems("start-up-friendly", "en") == ["start", "friend"]
+
+
 def test_french_function_words_are_stop_words_like_their_english_counterparts():
     assert stems("also already always often", "en") == []
     assert stems("aussi déjà toujours souvent", "fr") == []
