@@ -62,7 +62,7 @@ def test_a_hyphenated_particle_joins_its_word():
     assert stems("a buy-out, a scale-up", "en") == ["buyout", "scaleup"]
 
 
-def test_a_french_inverted_pronoun_is_not_a_particle():
+def test_on_and_a_particle_inside_a_compound_are_left_alone():
     assert stems("peut-on", "fr") == []
     assert stems("start-up-friendly", "en") == ["start", "friend"]
 
