@@ -51,6 +51,7 @@ def test_an_admin_edits_an_organization(admin_server, open_page):
     page.wait_for_url(base + "/staff/admin/organizations")
     page.get_by_label("Search").fill("liege-airport")
     page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"[?&]q=liege-airport(&|$)"))
     # Its words: Liege Airport and the organizations at the airport, best match first.
     names = page.get_by_role("table").get_by_role("link").all_inner_texts()
     assert "Liege Airport" in names[:3] and "Swissport (Liege Airport cargo centre)" in names[:3]
@@ -171,7 +172,7 @@ def test_an_admin_adds_a_user_and_sees_the_password_once(admin_server, open_page
         assert accounts.hasher.verify(nina.password_hash, password)
 
     page.get_by_role("link", name="Back to the users").click()
-    assert "Nina Peeters" in page.get_by_role("table").inner_text()
+    expect(page.get_by_role("table")).to_contain_text("Nina Peeters")
     assert no_horizontal_scroll(page)
     assert_accessible(page, "the users list")
     screenshot(page, "admin-users-375")
