@@ -3,6 +3,7 @@ best match first. Screenshot in test-artifacts/."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -44,6 +45,7 @@ def test_a_search_in_french_finds_the_english_lead(live_server, english_leads, o
     page.goto(base + "/staff/leads")
     page.get_by_role("searchbox", name="Rechercher").fill("entrepôt sous douane à Liège")
     page.get_by_role("button", name="Appliquer").click()
+    page.wait_for_url(re.compile(r"[?&]q=entrep"))
     rows = page.locator("table tbody tr")
     assert rows.count() == 1
     assert "Dana Smith" in rows.first.inner_text()

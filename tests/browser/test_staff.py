@@ -90,9 +90,9 @@ def test_a_staff_member_works_the_newest_lead_from_sign_in_to_sign_out(
         "Their viral vector platform fits your programme."
     )
     introduce.get_by_role("button", name="Send the introductions").click()
-    assert page.get_by_text(
+    expect(page.get_by_text(
         f"Introduction sent to {lead['first']}: they can accept or decline it."
-    ).is_visible()
+    )).to_be_visible()
     assert page.locator(".lead-summary .status-badge").inner_text() == "Introduced"
 
     status = page.get_by_label("Status", exact=True)
