@@ -5,7 +5,14 @@ import multiprocessing
 import os
 import re
 
+from flask.cli import load_dotenv
+from flask.helpers import get_load_dotenv
 from gunicorn.glogging import Logger
+
+# The settings in .env (and .flaskenv), found as the `flask` command finds them, before any is
+# read; the real environment wins, and FLASK_SKIP_DOTENV=1 turns the files off for both.
+if get_load_dotenv():
+    load_dotenv()
 
 bind = os.environ.get("MATCHMAKER_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("MATCHMAKER_WORKERS", multiprocessing.cpu_count() * 2 + 1))

@@ -29,6 +29,9 @@ from tests.helpers import (
 from tests.smtp import SMTPServer
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "matchmaker" / "translations"
+# The suite never reads a developer's .env (the `flask` command and gunicorn.conf.py would):
+# the commands and servers it starts get only the settings the tests give them.
+os.environ["FLASK_SKIP_DOTENV"] = "1"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -1,8 +1,12 @@
 """A newcomer's path: the README's commands as written, and the first-run checklist."""
 
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -11,6 +15,7 @@ from matchmaker import create_app
 from matchmaker.config import ConfigError, secret_key_file
 from tests import factories
 from tests.helpers import login
+from tests.live import SECRET_KEY, _wait_until_up, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "flask", "--app", "matchmaker"]
@@ -82,6 +87,37 @@ def test_readme_users_create_works_in_a_fresh_shell(bare_env, tmp_path):
     assert "you@agency.be" in listed.stdout
     # Commands answer no Host: the TRUSTED_HOSTS warning is for serving only.
     assert "TRUSTED_HOSTS" not in created.stderr + listed.stderr
+
+
+def test_gunicorn_reads_the_settings_in_dotenv_and_the_environment_wins(tmp_path):
+    """README: the settings may live in .env, for `make serve` as for the `flask` command."""
+    in_file, in_environment = free_port(), free_port()
+    (tmp_path / ".env").write_text(
+        f"MATCHMAKER_DATABASE_URL=sqlite:///{tmp_path / 'served.sqlite3'}\n"
+        f"MATCHMAKER_SECRET_KEY={SECRET_KEY}\n"
+        f"MATCHMAKER_BIND=127.0.0.1:{in_file}\n"
+        "MATCHMAKER_WORKERS=1\n"
+        """MATCHMAKER_TRUSTED_HOSTS='["127.0.0.1"]'\n"""
+    )
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("MATCHMAKER_", "FLASK_"))}  # fmt: skip
+    env["MATCHMAKER_BIND"] = f"127.0.0.1:{in_environment}"
+    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+               "matchmaker:create_app()"]  # fmt: skip
+    base = f"http://127.0.0.1:{in_environment}"
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)  # fmt: skip
+        try:
+            _wait_until_up(base, server, log)
+            other_host = urllib.request.Request(base + "/healthz", headers={"Host": "evil.example"})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(other_host, timeout=5)
+            refused.value.close()
+        finally:
+            server.send_signal(signal.SIGQUIT)
+            server.wait(timeout=30)
+    assert refused.value.code == 400  # the trusted hosts of .env
 
 
 def test_make_run_points_mail_links_at_the_port_it_serves():
