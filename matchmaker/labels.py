@@ -324,10 +324,13 @@ def match_reasons(
         quoted = join([_quoted(term) for term in terms])
         reasons.append(_("Their profile mentions: %(terms)s.", terms=quoted))
     for bridge in bridges:
-        reasons.append(
-            _("You wrote %(wrote)s; their profile says %(profile)s.",
-              wrote=_quoted(bridge["wrote"]), profile=_quoted(bridge["profile"]))
-        )  # fmt: skip
+        wrote, said = _quoted(bridge["wrote"]), _quoted(bridge["profile"])
+        if staff:  # the reader is not the one who wrote the inquiry
+            reasons.append(_("The investor wrote %(wrote)s; their profile says %(profile)s.",
+                             wrote=wrote, profile=said))  # fmt: skip
+        else:
+            reasons.append(_("You wrote %(wrote)s; their profile says %(profile)s.",
+                             wrote=wrote, profile=said))  # fmt: skip
     if sectors and staff:
         reasons.append(_("Sectors in common: %(names)s", names=join(sectors)))
     elif sectors:

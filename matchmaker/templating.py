@@ -4,7 +4,7 @@ from typing import Any
 
 from babel.units import format_unit
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from wtforms import Field
 
 from matchmaker.dates import format_moment, time_zone
@@ -21,6 +21,7 @@ from matchmaker.pagination import page_url
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["moment"] = format_moment  # the one date formatter (dates.py)
     app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["score"] = format_score
     app.jinja_env.globals.update(
         page_url=page_url, field_attrs=field_attrs, time_zone=time_zone,
         ActivityKind=ActivityKind, MatchSource=MatchSource, Verdict=Verdict,
@@ -38,6 +39,11 @@ def field_attrs(field: Field, hint: str | None, extra: dict[str, Any]) -> dict[s
     if field.errors:
         attrs["aria-invalid"] = "true"
     return attrs
+
+
+def format_score(score: float) -> str:
+    """A match score with two decimals in the reader's language: 0.36, 0,36."""
+    return format_decimal(score, format="0.00")
 
 
 def format_size(size: int) -> str:

@@ -94,10 +94,18 @@ def test_staff_reasons_are_terse_and_still_show_the_role_and_the_bridges(in_lang
     assert in_lang("en", match_reasons, CELL_THERAPY, kind="company", staff=True) == [
         "A company raising capital: open to investment",
         "Profile mentions: GMP, viral vectors",
-        "You wrote “thérapie cellulaire”; their profile says “cell therapy”.",
+        "The investor wrote “thérapie cellulaire”; their profile says “cell therapy”.",
         "Sectors in common: Life sciences and health",
         "Offers what is sought: Contract manufacturing",
     ]
+
+
+def test_staff_read_in_french_who_wrote_the_bridged_words(in_lang):
+    reasons = in_lang("fr", match_reasons, CELL_THERAPY, kind="company", staff=True)
+    assert (
+        "L’investisseur a écrit «\xa0thérapie cellulaire\xa0»\xa0; son profil dit "
+        "«\xa0cell therapy\xa0»." in reasons
+    )
 
 
 def test_a_bridge_missing_a_side_is_not_shown(in_lang):

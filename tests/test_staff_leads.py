@@ -299,6 +299,12 @@ def test_the_lead_page_shows_profile_consent_matches_and_reasons(staff_client, l
     assert "Previous ranking (1)" in html and "score 0.50" in html
 
 
+def test_the_lead_page_in_french_writes_scores_the_french_way(staff_client, lead):
+    html = staff_client.get(f"/staff/leads/{lead['id']}", headers={"Accept-Language": "fr"}).text
+    assert "score 0,81" in html and "score 0,62" in html and "score 0,50" in html
+    assert "score 0.81" not in html
+
+
 def test_possible_duplicates_are_linked(staff_client, lead):
     html = staff_client.get(f"/staff/leads/{lead['id']}").text
     section = html[html.index('id="duplicates"') : html.index('id="trail"')]
