@@ -79,7 +79,7 @@ GENERIC_WORDS = _words(
     include includes including help helps support supports based site sites area areas region
     regional local year years day days people team teams customer customers client clients
     market markets world international global large small high low good best first second
-    m2 km ha kg mw percent per
+    m2 km ha kg mw percent per ex add adds added old
     control system systems quality management technology technologies development process
     environ approvisionner approvisionnement pres proche autour aupres fonctionner
     societe societes groupe groupes service services solution solutions produit produits

@@ -28,7 +28,7 @@ def test_different_words_of_one_concept_are_a_bridge():
 
 def test_generic_words_and_tag_only_matches_are_never_reasons():
     evidence = [
-        *(ev(word, word, 0.5) for word in ("environ", "near", "services", "m2", "run")),
+        *(ev(word, word, 0.5) for word in ("environ", "near", "services", "m2", "run", "ex")),
         ev("contract manufacturing", "", 0.3),
         ev("GMP", "GMP", 0.1),
     ]
