@@ -325,6 +325,8 @@ def focused_key(page) -> str | None:
 
 
 def no_horizontal_scroll(page) -> bool:
+    """Whether the page, loaded with its stylesheets, fits the window's width."""
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

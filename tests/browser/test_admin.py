@@ -172,6 +172,7 @@ def test_an_admin_adds_a_user_and_sees_the_password_once(admin_server, open_page
         assert accounts.hasher.verify(nina.password_hash, password)
 
     page.get_by_role("link", name="Back to the users").click()
+    page.wait_for_url(base + "/staff/admin/users")
     expect(page.get_by_role("table")).to_contain_text("Nina Peeters")
     assert no_horizontal_scroll(page)
     assert_accessible(page, "the users list")
